@@ -1,0 +1,39 @@
+# Helpers shared by the build tasks.
+
+function Invoke-Native {
+    param([Parameter(Mandatory)][string] $FilePath, [string[]] $ArgumentList = @())
+    Write-Verbose "> $FilePath $($ArgumentList -join ' ')"
+    & $FilePath @ArgumentList
+    if ($LASTEXITCODE -ne 0) {
+        throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE"
+    }
+}
+
+function Get-ProductVersion {
+    [xml] $props = Get-Content (Join-Path $Root 'Directory.Build.props') -Raw
+    return ($props.Project.PropertyGroup | Where-Object { $_.Version } | Select-Object -First 1).Version
+}
+
+function Invoke-SolutionBuild {
+    param([string] $Configuration = 'Debug')
+    Invoke-Native dotnet @('build', (Join-Path $Root 'NebulaGC.sln'), '-c', $Configuration, '-nologo', '-v', 'quiet', '-clp:ErrorsOnly')
+}
+
+function Get-ServerDll {
+    param([string] $Configuration = 'Debug')
+    return Join-Path $Root "NebulaGC.Server/bin/$Configuration/net10.0/nebulagc-server.dll"
+}
+
+function Invoke-PublishTask {
+    $publish = Join-Path $Out 'publish'
+    foreach ($project in 'NebulaGC.Server', 'NebulaGC.Daemon') {
+        Invoke-Native dotnet @('publish', (Join-Path $Root "$project/$project.csproj"), '-c', 'Release', '-r', 'linux-x64', '-o', $publish, '-nologo')
+    }
+    Write-Host "Native binaries in $publish"
+}
+
+function Invoke-BenchTask {
+    $bench = Join-Path $Root 'bench/NebulaGC.Benchmarks/NebulaGC.Benchmarks.csproj'
+    if (-not (Test-Path $bench)) { throw "no benchmarks yet: $bench does not exist" }
+    Invoke-Native dotnet @('run', '-c', 'Release', '--project', $bench)
+}

@@ -1,0 +1,71 @@
+# Test: xunit (every test project in the solution) + Pester (tests/Pester), one summary line for both.
+
+function Get-TrxCounts {
+    param([string] $Directory)
+    $counts = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    foreach ($file in Get-ChildItem $Directory -Filter '*.trx' -ErrorAction SilentlyContinue) {
+        [xml] $trx = Get-Content $file.FullName -Raw
+        $c = $trx.TestRun.ResultSummary.Counters
+        $counts.Passed += [int] $c.passed
+        $counts.Failed += [int] $c.failed + [int] $c.error + [int] $c.timeout + [int] $c.aborted
+        $counts.Skipped += [int] $c.notExecuted
+    }
+    return $counts
+}
+
+function Invoke-PesterSuites {
+    param([string] $ModulesPath, [string] $ResultPath)
+    $suites = Join-Path $Root 'tests/Pester'
+    if (-not (Get-ChildItem $suites -Filter '*.Tests.ps1' -Recurse -ErrorAction SilentlyContinue)) {
+        return [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    }
+    # A loaded binary module cannot be unloaded: every Pester pass runs in a fresh pwsh.
+    $script = @"
+`$env:PSModulePath = '$ModulesPath' + [IO.Path]::PathSeparator + `$env:PSModulePath
+Import-Module Pester -RequiredVersion $PesterVersion
+`$config = New-PesterConfiguration
+`$config.Run.Path = '$suites'
+`$config.Run.PassThru = `$true
+`$config.Output.Verbosity = 'Normal'
+`$r = Invoke-Pester -Configuration `$config
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$ResultPath'
+"@
+    $pwsh = (Get-Process -Id $PID).Path
+    & $pwsh -NoProfile -NonInteractive -Command $script
+    if (-not (Test-Path $ResultPath)) { return [ordered]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    $r = Get-Content $ResultPath -Raw | ConvertFrom-Json
+    return [ordered]@{ Passed = [int] $r.Passed; Failed = [int] $r.Failed; Skipped = [int] $r.Skipped }
+}
+
+function Invoke-TestTask {
+    param([string] $Configuration = 'Debug', [string] $Filter)
+    Install-TestPrerequisites
+    $modules = Install-Pester
+    Invoke-SolutionBuild -Configuration $Configuration
+    Invoke-PackageTask -Configuration $Configuration
+
+    $results = Join-Path $Out 'test-results'
+    if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+    New-Item -ItemType Directory -Force $results | Out-Null
+
+    $testArgs = @('test', (Join-Path $Root 'NebulaGC.sln'), '-c', $Configuration, '--no-build', '--nologo',
+        '--logger', 'trx', '--logger', 'console;verbosity=normal', '--results-directory', $results)
+    if ($Filter) { $testArgs += @('--filter', $Filter) }
+    & dotnet @testArgs
+    $xunitExit = $LASTEXITCODE
+    $xunit = Get-TrxCounts $results
+
+    $pester = Invoke-PesterSuites -ModulesPath $modules -ResultPath (Join-Path $results 'pester.json')
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped
+    if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) {
+        Write-Host "dotnet test exited with $xunitExit without a failed test: counting the run as one failure"
+        $failed += 1
+    }
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0 -or $passed -eq 0) { return 1 }
+    return 0
+}
