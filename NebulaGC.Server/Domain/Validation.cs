@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace NebulaGC.Server.Domain;
@@ -86,7 +85,7 @@ public static partial class Validation
         var normalised = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var route in routes)
         {
-            if (route is null || !IPNetwork.TryParse(route, out var network) || network.BaseAddress.AddressFamily != AddressFamily.InterNetwork)
+            if (!Cidr.TryParseIPv4Network(route, out var network))
             {
                 throw new BadRequest($"route '{route}' is not a valid IPv4 CIDR such as 192.168.10.0/24 (the network address, not a host address)");
             }

@@ -71,6 +71,7 @@ public static class ServerHost
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(1, OpenApiJsonContext.Default);
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -115,7 +116,11 @@ public static class ServerHost
         var app = builder.Build();
         HaStartup.Prepare(database, role, metrics, time);
 
-        app.UseForwardedHeaders();
+        if (options.TrustedProxies.Count > 0)
+        {
+            // With no trusted proxy the middleware must not run at all: given empty lists it would believe every peer.
+            app.UseForwardedHeaders();
+        }
         app.UseMiddleware<RequestIdMiddleware>();
         if (metricsEndpoint is not null)
         {
@@ -125,6 +130,7 @@ public static class ServerHost
         }
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseJsonForBareStatusCodes();
         app.UseRouting();
 
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Net.Sockets;
 using NebulaGC.Server.Domain;
 
 namespace NebulaGC.Server.Ipam;
@@ -34,9 +33,9 @@ public sealed class OverlayNetwork
     /// <summary>Parses <c>a.b.c.d/n</c> with 8 ≤ n ≤ 26 (room for the reserved block and nodes).</summary>
     public static OverlayNetwork Parse(string cidr)
     {
-        if (!IPNetwork.TryParse(cidr, out var parsed) || parsed.BaseAddress.AddressFamily != AddressFamily.InterNetwork)
+        if (!Domain.Cidr.TryParseIPv4Network(cidr, out var parsed))
         {
-            throw new BadRequest($"overlay CIDR '{cidr}' is not an IPv4 network such as 10.42.0.0/16 (Nebula v1 certificates are IPv4 only)");
+            throw new BadRequest($"overlay CIDR '{cidr}' is not an IPv4 network written with its network address, such as 10.42.0.0/16 (Nebula v1 certificates are IPv4 only)");
         }
         if (parsed.PrefixLength is < 8 or > 26)
         {

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Metadata;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Api.Auth;
 using NebulaGC.Server.Bundles;
@@ -61,11 +60,10 @@ public static class ConfigEndpoints
                 })
             .AdminOnly()
             .WritesState()
-            .WithMetadata(new AcceptsMetadata(["application/gzip", "application/octet-stream"]))
             .ProducesError(StatusCodes.Status400BadRequest)
             .ProducesError(StatusCodes.Status409Conflict)
             .ProducesError(StatusCodes.Status413PayloadTooLarge)
-            .WithSummary("Upload an external-PKI bundle (tar.gz, ≤ 10 MiB); it becomes the cluster's next config version.");
+            .WithSummary("Upload an external-PKI bundle as the raw request body (application/gzip, ≤ 10 MiB); it becomes the cluster's next config version.");
 
         return group;
     }

@@ -28,13 +28,13 @@ public static class NodeStore
     public static int Count(SqliteConnection c, Guid clusterId) =>
         Convert.ToInt32(c.Scalar("SELECT COUNT(*) FROM nodes WHERE cluster_id = $cluster;", null, ("$cluster", clusterId.ToDbId())), CultureInfo.InvariantCulture);
 
-    /// <summary>A page of the cluster's nodes in creation order; <paramref name="page"/> is 1-based.</summary>
+    /// <summary>A page of the cluster's nodes in creation (rowid) order; <paramref name="page"/> is 1-based.</summary>
     public static List<NodeRow> Page(SqliteConnection c, Guid clusterId, int page, int pageSize) =>
-        c.Query(null, "SELECT * FROM nodes WHERE cluster_id = $cluster ORDER BY created_at, node_id LIMIT $limit OFFSET $offset;", Map,
+        c.Query(null, "SELECT * FROM nodes WHERE cluster_id = $cluster ORDER BY rowid LIMIT $limit OFFSET $offset;", Map,
             ("$cluster", clusterId.ToDbId()), ("$limit", pageSize), ("$offset", (long)(page - 1) * pageSize));
 
     public static List<NodeRow> All(SqliteConnection c, SqliteTransaction? tx, Guid clusterId) =>
-        c.Query(tx, "SELECT * FROM nodes WHERE cluster_id = $cluster ORDER BY created_at, node_id;", Map, ("$cluster", clusterId.ToDbId()));
+        c.Query(tx, "SELECT * FROM nodes WHERE cluster_id = $cluster ORDER BY rowid;", Map, ("$cluster", clusterId.ToDbId()));
 
     public static List<string> OverlayIps(SqliteConnection c, SqliteTransaction tx, Guid clusterId) =>
         c.Query(tx, "SELECT overlay_ip FROM nodes WHERE cluster_id = $cluster;", r => r.GetString(0), ("$cluster", clusterId.ToDbId()));
