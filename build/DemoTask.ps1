@@ -1,9 +1,13 @@
 # Demo: a local master on an embedded SQLite file under .demo/, bootstrapped and called once.
 
-function Get-FreeTcpPort {
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start()
-    try { return $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+# The documented default port 8080 when it is free, else any free port.
+function Get-DemoPort {
+    foreach ($port in 8080, 0) {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $port)
+        try { $listener.Start(); return $listener.LocalEndpoint.Port }
+        catch [System.Net.Sockets.SocketException] { continue }
+        finally { $listener.Stop() }
+    }
 }
 
 function Invoke-ServerCli {
@@ -40,13 +44,13 @@ function Invoke-DemoTask {
     else {
         $tenant = Invoke-ServerCli $server @('tenant', 'create', '--name', 'demo', '--db', $db, '--output', 'json') | ConvertFrom-Json
         $cluster = Invoke-ServerCli $server @('cluster', 'create', '--tenant-id', $tenant.tenant_id, '--name', 'demo-net', '--overlay-cidr', '10.42.0.0/16', '--db', $db, '--output', 'json') | ConvertFrom-Json
-        $credentials = Invoke-ServerCli $server @('node', 'create', '--tenant-id', $tenant.tenant_id, '--cluster-id', $cluster.cluster_id, '--name', 'demo-admin', '--admin', '--db', $db, '--output', 'json') | ConvertFrom-Json
+        $credentials = Invoke-ServerCli $server @('node', 'create', '--tenant-id', $tenant.tenant_id, '--cluster-id', $cluster.cluster_id, '--name', 'demo-admin', '--admin', '--cluster-token', $cluster.cluster_token, '--db', $db, '--output', 'json') | ConvertFrom-Json
         New-Item -ItemType File $credentialsFile | Out-Null
         chmod 600 $credentialsFile
         $credentials | ConvertTo-Json | Set-Content $credentialsFile
     }
 
-    $port = Get-FreeTcpPort
+    $port = Get-DemoPort
     $baseUrl = "http://127.0.0.1:$port"
     $log = Join-Path $demo 'server.log'
     $process = Start-Process -FilePath dotnet -PassThru -NoNewWindow -RedirectStandardOutput $log -RedirectStandardError (Join-Path $demo 'server.err.log') `

@@ -33,6 +33,8 @@ public static class ConfigEndpoints
                     headers.ETag = $"\"{download.Version}-{download.Sha256![..16]}\"";
                     return TypedResults.File(download.Data!, "application/gzip", "bundle.tar.gz");
                 })
+            .Produces(StatusCodes.Status200OK, contentType: "application/gzip")
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesError(StatusCodes.Status404NotFound)
             .ProducesError(StatusCodes.Status409Conflict)
             .WithSummary("This node's bundle (tar.gz); 304 when current_version is already the cluster's version.");
