@@ -74,7 +74,9 @@ function Invoke-DemoTask {
         Write-Host ''
         Write-Host "NebulaGC demo master on $baseUrl (database $db, log $log)"
         Write-Host "Admin node credentials (also in $credentialsFile, mode 0600):"
-        $credentials | Format-List tenant_id, cluster_id, node_id, node_token, cluster_token, overlay_ip | Out-Host
+        foreach ($field in 'tenant_id', 'cluster_id', 'node_id', 'node_token', 'cluster_token', 'overlay_ip') {
+            Write-Host ('  {0,-14} {1}' -f "${field}:", $credentials.$field)
+        }
         Write-Host 'One API call - list the nodes of the demo cluster:'
         Write-Host ("curl -s $baseUrl/v1/nodes -H 'X-Nebula-Tenant-ID: {0}' -H 'X-Nebula-Cluster-ID: {1}' -H 'X-Nebula-Node-ID: {2}' -H 'X-Nebula-Node-Token: {3}' -H 'X-Nebula-Cluster-Token: {4}'" -f `
                 $credentials.tenant_id, $credentials.cluster_id, $credentials.node_id, $credentials.node_token, $credentials.cluster_token)
