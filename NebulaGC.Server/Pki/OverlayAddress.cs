@@ -67,6 +67,8 @@ public readonly record struct OverlayAddress
         if (slash < 0
             || !IPAddress.TryParse(text.AsSpan(0, slash), out IPAddress? address)
             || address.AddressFamily != AddressFamily.InterNetwork
+            // IPAddress also accepts legacy forms such as "10.42.0"; only canonical dotted quads are allowed, as in Go.
+            || !text.AsSpan(0, slash).SequenceEqual(address.ToString())
             || !int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int prefixLength)
             || prefixLength > 32)
         {
