@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace NebulaGC.Server.NebulaConfig;
@@ -49,7 +50,9 @@ public static class NebulaBundleWriter
         {
             foreach (NebulaBundleFile file in sorted)
             {
-                using var data = new MemoryStream(file.Content.ToArray(), writable: false);
+                using MemoryStream data = MemoryMarshal.TryGetArray(file.Content, out ArraySegment<byte> segment)
+                    ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                    : new MemoryStream(file.Content.ToArray(), writable: false);
                 tar.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, file.Name)
                 {
                     Mode = FileMode,
