@@ -5,16 +5,6 @@ using System.Security.Cryptography;
 
 namespace NebulaGC.Server.NebulaConfig;
 
-/// <summary>One file of a config bundle.</summary>
-/// <param name="Name">Flat file name (no directories), e.g. <c>config.yml</c>.</param>
-/// <param name="Content">File content.</param>
-public sealed record NebulaBundleFile(string Name, ReadOnlyMemory<byte> Content);
-
-/// <summary>A finished bundle: the <c>tar.gz</c> bytes and their SHA-256 (for <c>X-Nebula-Config-SHA256</c> and the ETag).</summary>
-/// <param name="Content">The gzip'd tar.</param>
-/// <param name="Sha256">Lowercase hex SHA-256 of <paramref name="Content"/>.</param>
-public sealed record NebulaBundle(byte[] Content, string Sha256);
-
 /// <summary>
 /// Writes config bundles: gzip'd ustar archives, flat, regular files only, mode 0644, owner 0:0, one fixed mtime,
 /// entries sorted by name. The same files always give the same bytes, so a bundle can be cached per

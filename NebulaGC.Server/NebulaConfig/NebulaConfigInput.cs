@@ -74,8 +74,11 @@ public sealed record NebulaNodeSettings(string Name, IPAddress OverlayIp)
 }
 
 /// <summary>A lighthouse: its overlay IP and the public UDP endpoints (<c>host:port</c>) where it is reached.</summary>
-/// <param name="OverlayIp">Overlay IPv4 address of the lighthouse.</param>
-/// <param name="Endpoints">Public <c>ip:port</c> or <c>hostname:port</c> entries; a lighthouse without any is skipped.</param>
+/// <param name="OverlayIp">Overlay IPv4 address of the lighthouse; must lie in the cluster's overlay network (Nebula refuses others).</param>
+/// <param name="Endpoints">
+/// Public <c>ip:port</c> or <c>hostname:port</c> entries; a lighthouse without any is skipped. Nebula 1.6 resolves
+/// hostnames once at start-up and refuses to start when one does not resolve, so prefer IP addresses.
+/// </param>
 public sealed record NebulaLighthouse(IPAddress OverlayIp, IReadOnlyList<string> Endpoints);
 
 /// <summary>A route to a non-Nebula network through another node (<c>tun.unsafe_routes</c>).</summary>

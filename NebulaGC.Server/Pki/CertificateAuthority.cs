@@ -56,7 +56,7 @@ public sealed class CertificateAuthority
         var details = new NebulaCertificateDetails
         {
             Name = request.Name,
-            Ips = request.Ips,
+            Ips = NetworksOnly(request.Ips),
             Subnets = NetworksOnly(request.Subnets),
             Groups = request.Groups,
             NotBefore = now - ClockSkewAllowance,
@@ -199,9 +199,9 @@ public sealed class CertificateAuthority
         }
     }
 
-    // Nebula stores subnets as network addresses (what Go's ParseCIDR yields), so host bits are cleared.
-    private static OverlayAddress[] NetworksOnly(IReadOnlyList<OverlayAddress> subnets) =>
-        subnets.Select(subnet => subnet.Network).ToArray();
+    // nebula-cert stores CA networks and subnets as network addresses (what Go's ParseCIDR yields): host bits cleared.
+    private static OverlayAddress[] NetworksOnly(IReadOnlyList<OverlayAddress> networks) =>
+        networks.Select(network => network.Network).ToArray();
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset instant) =>
         DateTimeOffset.FromUnixTimeSeconds(instant.ToUnixTimeSeconds());
