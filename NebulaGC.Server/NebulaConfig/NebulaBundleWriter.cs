@@ -34,7 +34,7 @@ public static class NebulaBundleWriter
         }
         DateTimeOffset mtime = modificationTime ?? DateTimeOffset.UnixEpoch;
 
-        using var output = new MemoryStream(EstimateSize(sorted));
+        using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
         using (var tar = new TarWriter(gzip, TarEntryFormat.Ustar, leaveOpen: true))
         {
@@ -66,15 +66,5 @@ public static class NebulaBundleWriter
         {
             throw new ArgumentException($"bundle file name '{name}' must be a flat file name of at most 100 bytes", nameof(name));
         }
-    }
-
-    private static int EstimateSize(NebulaBundleFile[] files)
-    {
-        long total = 1024;
-        foreach (NebulaBundleFile file in files)
-        {
-            total += file.Content.Length / 2 + 512;
-        }
-        return (int)Math.Min(total, 1 << 20);
     }
 }
