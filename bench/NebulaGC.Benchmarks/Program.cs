@@ -95,18 +95,21 @@ bool BenchmarkBundleRendering(out string report)
     const int iterations = 2_000;
     var milliseconds = new double[iterations];
     int bundleBytes = 0;
+    // Process CPU time next to wall time: on a busy machine wall-clock p99 mostly measures waiting for a core.
+    TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     for (int i = 0; i < iterations; i++)
     {
         long start = Stopwatch.GetTimestamp();
         bundleBytes = RenderFor(i * 5 % clusterSize).Content.Length;
         milliseconds[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
+    double cpuMean = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / iterations;
     Array.Sort(milliseconds);
     double p50 = milliseconds[iterations / 2];
     double p99 = milliseconds[iterations * 99 / 100];
     bool passed = p99 <= RenderTargetMilliseconds;
     report = string.Create(CultureInfo.InvariantCulture,
-        $"bundle render for one node of {clusterSize} (500 routes, 1000 revoked, {bundleBytes} bytes): p50 {p50:F3} ms, p99 {p99:F3} ms, max {milliseconds[^1]:F3} ms (target <= {RenderTargetMilliseconds} ms) {(passed ? "OK" : "MISSED")}");
+        $"bundle render for one node of {clusterSize} (500 routes, 1000 revoked, {bundleBytes} bytes): p50 {p50:F3} ms, p99 {p99:F3} ms, max {milliseconds[^1]:F3} ms, mean CPU {cpuMean:F3} ms (target <= {RenderTargetMilliseconds} ms) {(passed ? "OK" : "MISSED")}");
     return passed;
 }
 
