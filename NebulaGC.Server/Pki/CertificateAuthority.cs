@@ -52,6 +52,10 @@ public sealed class CertificateAuthority
         RequirePositiveLifetime(request.Lifetime);
         RequireGroups(request.Groups);
         DateTimeOffset now = TruncateToSeconds(timeProvider.GetUtcNow());
+        if (request.Lifetime > DateTimeOffset.MaxValue - now)
+        {
+            throw new CertificateRequestException($"CA lifetime {request.Lifetime} reaches past the year 9999");
+        }
         Ed25519KeyPair key = Ed25519KeyPair.Generate();
         var details = new NebulaCertificateDetails
         {
@@ -152,11 +156,10 @@ public sealed class CertificateAuthority
             throw new CertificateRequestException($"the CA expired at {ca.NotAfter:O}; rotate the cluster CA");
         }
         DateTimeOffset notBefore = Max(now - ClockSkewAllowance, ca.NotBefore);
-        DateTimeOffset notAfter = now + TruncateToSeconds(request.Lifetime);
-        if (notAfter > ca.NotAfter)
-        {
-            notAfter = ca.NotAfter;
-        }
+        // Compared as spans so that a huge requested lifetime is clamped instead of overflowing.
+        DateTimeOffset notAfter = TruncateToSeconds(request.Lifetime) >= ca.NotAfter - now
+            ? ca.NotAfter
+            : now + TruncateToSeconds(request.Lifetime);
         var details = new NebulaCertificateDetails
         {
             Name = request.Name,

@@ -92,6 +92,17 @@ public sealed class CertificateAuthorityTests
     }
 
     [Fact]
+    public void HugeLifetimes_AreClampedForHosts_AndRefusedForCas()
+    {
+        CertificateAuthority ca = CertificateAuthority.Create(ClusterCa);
+
+        NebulaCertificate host = ca.SignHostCertificate(HostRequest(X25519KeyPair.Generate()) with { Lifetime = TimeSpan.MaxValue });
+
+        Assert.Equal(ca.Certificate.Details.NotAfter, host.Details.NotAfter);
+        Assert.Throws<CertificateRequestException>(() => CertificateAuthority.Create(ClusterCa with { Lifetime = TimeSpan.MaxValue }));
+    }
+
+    [Fact]
     public void HostCertificate_WhoseWindowHasPassed_FailsVerifyAsExpired()
     {
         using var directory = new TempDirectory();
