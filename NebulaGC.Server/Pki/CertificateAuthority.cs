@@ -165,7 +165,7 @@ public sealed class CertificateAuthority
             Name = request.Name,
             Ips = [request.OverlayAddress],
             Subnets = subnets,
-            Groups = request.Groups,
+            Groups = request.Groups.ToArray(),
             NotBefore = notBefore,
             NotAfter = notAfter,
             PublicKey = publicKey,
