@@ -48,6 +48,16 @@ public sealed class Database
         return connection;
     }
 
+    /// <summary>
+    /// Closes this file's pooled connections. On a master the last close checkpoints the WAL into the database file, so a
+    /// clean shutdown leaves one self-contained file behind.
+    /// </summary>
+    public void ReleaseConnections()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
     public T Read<T>(Func<SqliteConnection, T> query)
     {
         using var connection = Open();

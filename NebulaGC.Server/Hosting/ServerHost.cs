@@ -145,6 +145,7 @@ public static class ServerHost
         app.MapAdminEndpoints();
         app.MapFallback(() => { throw new Domain.NotFound("no such endpoint"); }).ExcludeFromDescription();
 
+        app.Lifetime.ApplicationStopped.Register(database.ReleaseConnections);
         if (options.AdminSocket is not null)
         {
             AdminSocket.Prepare(options.AdminSocket);
