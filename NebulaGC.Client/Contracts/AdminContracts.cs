@@ -70,3 +70,8 @@ public sealed record ServerStatus(
     string DbPath,
     int SchemaVersion,
     string? PublicUrl);
+
+/// <summary><c>OverlapSeconds</c>: how long the old CA stays trusted (default 30 days).</summary>
+public sealed record RotateCaRequest(Guid ClusterId, long? OverlapSeconds);
+
+public sealed record CaRotated(Guid ClusterId, string CaFingerprint, string PreviousCaFingerprint, DateTimeOffset PreviousTrustedUntil, int CertificatesResigned, long ConfigVersion);

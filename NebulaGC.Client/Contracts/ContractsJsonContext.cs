@@ -39,4 +39,8 @@ namespace NebulaGC.Client.Contracts;
 [JsonSerializable(typeof(NodeListItem))]
 [JsonSerializable(typeof(List<NodeListItem>))]
 [JsonSerializable(typeof(ServerStatus))]
+[JsonSerializable(typeof(NodeCertificateRequest))]
+[JsonSerializable(typeof(NodeCertificateResponse))]
+[JsonSerializable(typeof(RotateCaRequest))]
+[JsonSerializable(typeof(CaRotated))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

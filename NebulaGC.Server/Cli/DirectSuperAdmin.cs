@@ -14,7 +14,7 @@ public sealed class DirectSuperAdmin(string dbPath, Func<HmacSecret> secret) : I
     {
         var database = new Database(dbPath, readOnly: false);
         RequireMigrated(database);
-        return new ServiceContext(database, new TokenService(secret()), TimeProvider.System, new ConfigVersionFeed());
+        return ServiceContext.Create(database, secret(), TimeProvider.System, new ConfigVersionFeed());
     });
 
     public TenantInfo CreateTenant(string name) => new TenantService(_context.Value).Create(name);
@@ -24,6 +24,9 @@ public sealed class DirectSuperAdmin(string dbPath, Func<HmacSecret> secret) : I
     public ClusterCreated CreateCluster(CreateClusterRequest request) => new ClusterService(_context.Value).Create(request);
 
     public List<ClusterInfo> ListClusters(Guid tenantId) => new ClusterService(_context.Value).List(tenantId);
+
+    public CaRotated RotateCa(RotateCaRequest request) =>
+        new PkiService(_context.Value).RotateCa(request.ClusterId, request.OverlapSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
 
     public NodeCreated CreateNode(AdminCreateNodeRequest request) => new NodeService(_context.Value).Create(request);
 

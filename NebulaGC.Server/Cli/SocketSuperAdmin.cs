@@ -43,6 +43,8 @@ public sealed class SocketSuperAdmin : ISuperAdmin, IDisposable
 
     public List<ClusterInfo> ListClusters(Guid tenantId) => Get($"/admin/clusters?tenant_id={tenantId}", Json.ListClusterInfo);
 
+    public CaRotated RotateCa(RotateCaRequest request) => Post("/admin/clusters/rotate-ca", request, Json.RotateCaRequest, Json.CaRotated);
+
     public NodeCreated CreateNode(AdminCreateNodeRequest request) => Post("/admin/nodes", request, Json.AdminCreateNodeRequest, Json.NodeCreated);
 
     public List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId) => Get($"/admin/nodes?tenant_id={tenantId}&cluster_id={clusterId}", Json.ListNodeListItem);

@@ -16,6 +16,8 @@ public interface ISuperAdmin
 
     List<ClusterInfo> ListClusters(Guid tenantId);
 
+    CaRotated RotateCa(RotateCaRequest request);
+
     NodeCreated CreateNode(AdminCreateNodeRequest request);
 
     List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId);

@@ -115,6 +115,22 @@ public static class SuperAdminCommands
             ("CREATED", rows.Select(r => r.CreatedAt.ToString("u", CultureInfo.InvariantCulture)).ToList()),
         ]));
         cluster.Subcommands.Add(listCommand);
+
+        var rotate = NewCommon();
+        var rotateCluster = new Option<Guid>("--cluster-id") { Description = "Managed-PKI cluster whose CA to replace.", Required = true };
+        var overlapDays = new Option<double?>("--overlap-days") { Description = "How long the old CA stays trusted (default 30)." };
+        var rotateCommand = WithCommon(new Command("rotate-ca", "Replace a cluster's CA; node certificates are re-signed and the old CA stays trusted for the overlap.") { rotateCluster, overlapDays }, rotate);
+        rotateCommand.SetAction(parse =>
+        {
+            var overlap = parse.GetValue(overlapDays) is { } days ? (long?)TimeSpan.FromDays(days).TotalSeconds : null;
+            new OutputWriter(parse.GetValue(rotate.Output), output).Write(Backend(parse, rotate).RotateCa(new RotateCaRequest(parse.GetValue(rotateCluster), overlap)), r =>
+            [
+                ("CLUSTER ID", [r.ClusterId.ToString()]), ("NEW CA", [r.CaFingerprint]), ("OLD CA", [r.PreviousCaFingerprint]),
+                ("OLD CA TRUSTED UNTIL", [r.PreviousTrustedUntil.ToString("u", CultureInfo.InvariantCulture)]),
+                ("RE-SIGNED", [r.CertificatesResigned.ToString(CultureInfo.InvariantCulture)]), ("VERSION", [r.ConfigVersion.ToString(CultureInfo.InvariantCulture)]),
+            ]);
+        });
+        cluster.Subcommands.Add(rotateCommand);
         return cluster;
     }
 

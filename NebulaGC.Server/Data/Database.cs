@@ -64,6 +64,14 @@ public sealed class Database
         return query(connection);
     }
 
+    /// <summary>Runs several reads against one consistent snapshot of the database.</summary>
+    public T Snapshot<T>(Func<SqliteConnection, SqliteTransaction, T> query)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        return query(connection, transaction);
+    }
+
     /// <summary>
     /// Runs <paramref name="change"/> in one immediate transaction: every step of a change (the row, the config
     /// version bump, the audit) commits together or not at all.

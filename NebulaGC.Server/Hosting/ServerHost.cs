@@ -85,16 +85,15 @@ public static class ServerHost
         }));
 
         var database = new Database(options.DbPath, readOnly: options.Role != ServerRole.Master);
-        var tokens = new TokenService(secret);
         var metrics = new ServerMetrics(StatusService.ProductVersion);
         var versions = new ConfigVersionFeed();
         versions.Changed += (_, _) => metrics.ConfigVersionBumps.Inc();
-        var services = new ServiceContext(database, tokens, time, versions);
+        var services = ServiceContext.Create(database, secret, time, versions);
         var role = new RoleState(options.InstanceId, options.Role, options.PublicUrl);
 
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton(tokens);
+        builder.Services.AddSingleton(services.Tokens);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(versions);
         builder.Services.AddSingleton(services);
@@ -104,6 +103,8 @@ public static class ServerHost
         builder.Services.AddSingleton<ClusterService>();
         builder.Services.AddSingleton<NodeService>();
         builder.Services.AddSingleton<BundleService>();
+        builder.Services.AddSingleton<PkiService>();
+        builder.Services.AddSingleton<ManagedBundleService>();
         builder.Services.AddSingleton<ReplicaService>();
         builder.Services.AddSingleton<StatusService>();
         builder.Services.AddSingleton<NodeAuthenticator>();

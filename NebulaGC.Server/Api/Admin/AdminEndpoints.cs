@@ -27,6 +27,8 @@ public static class AdminEndpoints
 
         group.MapPost("/clusters", (CreateClusterRequest request, ClusterService clusters) => TypedResults.Ok(clusters.Create(request))).WritesState();
         group.MapGet("/clusters", (Guid tenant_id, ClusterService clusters) => TypedResults.Ok(clusters.List(tenant_id)));
+        group.MapPost("/clusters/rotate-ca", (RotateCaRequest request, PkiService pki) =>
+            TypedResults.Ok(pki.RotateCa(request.ClusterId, request.OverlapSeconds is { } s ? TimeSpan.FromSeconds(s) : null))).WritesState();
 
         group.MapPost("/nodes", (AdminCreateNodeRequest request, NodeService nodes) => TypedResults.Ok(nodes.Create(request))).WritesState();
         group.MapGet("/nodes", (Guid tenant_id, Guid cluster_id, NodeService nodes) => TypedResults.Ok(nodes.List(tenant_id, cluster_id)));
