@@ -26,6 +26,7 @@ public static class HaStartup
                 return current with { Epoch = epoch, MasterInstanceId = role.InstanceId, MasterUrl = role.PublicUrl };
             });
             role.Observe(state.Epoch, state.MasterUrl);
+            new ReplicaService(database, time).Record(role.InstanceId, role.PublicUrl, role.RoleName);
         }
         else
         {

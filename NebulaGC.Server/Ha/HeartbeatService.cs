@@ -5,7 +5,7 @@ using NebulaGC.Server.Services;
 namespace NebulaGC.Server.Ha;
 
 /// <summary>
-/// Every <see cref="ReplicaService.HeartbeatInterval"/>: the master records itself in the registry; a replica re-reads
+/// Every <see cref="ReplicaService.HeartbeatInterval"/> after start-up (which records the first one): the master records itself in the registry; a replica re-reads
 /// the HA state (it never writes its database).
 /// </summary>
 public sealed class HeartbeatService(Database database, RoleState role, ReplicaService replicas, ServerMetrics metrics, TimeProvider time,
@@ -14,7 +14,7 @@ public sealed class HeartbeatService(Database database, RoleState role, ReplicaS
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(ReplicaService.HeartbeatInterval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -33,6 +33,5 @@ public sealed class HeartbeatService(Database database, RoleState role, ReplicaS
                 logger.LogWarning(ex, "Heartbeat failed; retrying in {Interval}", ReplicaService.HeartbeatInterval);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }
