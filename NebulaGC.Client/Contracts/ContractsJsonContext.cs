@@ -43,4 +43,7 @@ namespace NebulaGC.Client.Contracts;
 [JsonSerializable(typeof(NodeCertificateResponse))]
 [JsonSerializable(typeof(RotateCaRequest))]
 [JsonSerializable(typeof(CaRotated))]
+[JsonSerializable(typeof(HaStatus))]
+[JsonSerializable(typeof(HeartbeatRequest))]
+[JsonSerializable(typeof(RemoveReplicaRequest))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

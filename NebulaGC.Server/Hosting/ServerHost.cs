@@ -8,6 +8,7 @@ using NebulaGC.Server.Api.Auth;
 using NebulaGC.Server.Api.Cluster;
 using NebulaGC.Server.Api.Config;
 using NebulaGC.Server.Api.Health;
+using NebulaGC.Server.Api.Internal;
 using NebulaGC.Server.Api.Nodes;
 using NebulaGC.Server.Api.Pipeline;
 using NebulaGC.Server.Api.Routes;
@@ -84,7 +85,7 @@ public static class ServerHost
             return Task.CompletedTask;
         }));
 
-        var database = new Database(options.DbPath, readOnly: options.Role != ServerRole.Master);
+        var database = new Database(options.DbPath, readOnly: options.Role == ServerRole.Replica);
         var metrics = new ServerMetrics(StatusService.ProductVersion);
         var versions = new ConfigVersionFeed();
         versions.Changed += (_, _) => metrics.ConfigVersionBumps.Inc();
@@ -112,12 +113,16 @@ public static class ServerHost
         builder.Services.AddSingleton<RateLimits>();
         builder.Services.AddSingleton<NodeAuthenticationFilter>();
         builder.Services.AddSingleton<ConfigVersionWaiters>();
-        builder.Services.AddHostedService<HeartbeatService>();
+        builder.Services.AddSingleton<HaCoordinator>();
+        builder.Services.AddSingleton<HeartbeatSigner>();
+        builder.Services.AddSingleton<HeartbeatService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HeartbeatService>());
+        builder.Services.AddHostedService<LiteFsRoleWatcher>();
         builder.Services.AddHostedService<ConfigVersionPoller>();
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureForwardedHeaders(forwarded, options.TrustedProxies));
 
         var app = builder.Build();
-        HaStartup.Prepare(database, role, metrics, time);
+        app.Services.GetRequiredService<HaCoordinator>().Start(options.LiteFsDirectory);
 
         if (options.TrustedProxies.Count > 0)
         {
@@ -144,6 +149,7 @@ public static class ServerHost
         app.MapRoutesEndpoints();
         app.MapTopologyEndpoints();
         app.MapAdminEndpoints();
+        app.MapInternalEndpoints();
         app.MapFallback(() => { throw new Domain.NotFound("no such endpoint"); }).ExcludeFromDescription();
 
         app.Lifetime.ApplicationStopped.Register(database.ReleaseConnections);

@@ -21,6 +21,15 @@ public static class AdminEndpoints
         var group = routes.MapGroup("/admin").AddEndpointFilter<LocalSocketOnlyFilter>().ExcludeFromDescription();
 
         group.MapGet("/status", (StatusService status) => TypedResults.Ok(status.Status()));
+        group.MapGet("/ha", (HaCoordinator ha) => TypedResults.Ok(ha.Status()));
+        group.MapPost("/promote", (HaCoordinator ha) => TypedResults.Ok(ha.Promote()));
+        group.MapPost("/demote", (HaCoordinator ha) => TypedResults.Ok(ha.Demote()));
+        group.MapGet("/replicas", (ReplicaService replicas) => TypedResults.Ok(replicas.List()));
+        group.MapPost("/replicas/remove", (RemoveReplicaRequest request, ReplicaService replicas) =>
+        {
+            replicas.Remove(request.InstanceId);
+            return TypedResults.NoContent();
+        }).WritesState();
 
         group.MapPost("/tenants", (CreateTenantRequest request, TenantService tenants) => TypedResults.Ok(tenants.Create(request.Name))).WritesState();
         group.MapGet("/tenants", (TenantService tenants) => TypedResults.Ok(tenants.List()));

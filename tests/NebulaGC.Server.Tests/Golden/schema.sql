@@ -45,6 +45,12 @@ CREATE TABLE config_bundles (
     PRIMARY KEY (cluster_id, version)
 );
 
+-- table data_position
+CREATE TABLE data_position (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    position  INTEGER NOT NULL
+);
+
 -- table ha_state
 CREATE TABLE ha_state (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),
