@@ -44,6 +44,7 @@ namespace NebulaGC.Client.Contracts;
 [JsonSerializable(typeof(RotateCaRequest))]
 [JsonSerializable(typeof(CaRotated))]
 [JsonSerializable(typeof(HaStatus))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(HeartbeatRequest))]
 [JsonSerializable(typeof(RemoveReplicaRequest))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -32,6 +32,17 @@ public sealed class DirectSuperAdmin(string dbPath, Func<HmacSecret> secret) : I
 
     public List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId) => new NodeService(_context.Value).List(tenantId, clusterId);
 
+    public HaStatus Promote() => throw NeedsServer("promote");
+
+    public HaStatus Demote() => throw NeedsServer("demote");
+
+    public ReplicasResponse ListReplicas() => new ReplicaService(_context.Value.Database, TimeProvider.System).List();
+
+    public void RemoveReplica(string instanceId) => new ReplicaService(_context.Value.Database, TimeProvider.System).Remove(instanceId);
+
+    private static CliError NeedsServer(string operation) =>
+        new($"{operation} changes a running server's role: no nebulagc-server answers on the admin socket (set --admin-socket or NEBULAGC_ADMIN_SOCKET)");
+
     /// <summary>The status of a database no server has open: role "offline", the last recorded master and epoch.</summary>
     public ServerStatus Status()
     {

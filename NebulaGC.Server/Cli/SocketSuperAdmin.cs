@@ -51,6 +51,21 @@ public sealed class SocketSuperAdmin : ISuperAdmin, IDisposable
 
     public ServerStatus Status() => Get("/admin/status", Json.ServerStatus);
 
+    public HaStatus Promote() => Post("/admin/promote", "", Json.String, Json.HaStatus);
+
+    public HaStatus Demote() => Post("/admin/demote", "", Json.String, Json.HaStatus);
+
+    public ReplicasResponse ListReplicas() => Get("/admin/replicas", Json.ReplicasResponse);
+
+    public void RemoveReplica(string instanceId)
+    {
+        using var response = _http.PostAsJsonAsync("/admin/replicas/remove", new RemoveReplicaRequest(instanceId), Json.RemoveReplicaRequest).GetAwaiter().GetResult();
+        if (!response.IsSuccessStatusCode)
+        {
+            Read(response, Json.ErrorResponse);
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
     private TResponse Post<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType)

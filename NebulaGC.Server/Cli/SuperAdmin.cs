@@ -23,4 +23,12 @@ public interface ISuperAdmin
     List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId);
 
     ServerStatus Status();
+
+    HaStatus Promote();
+
+    HaStatus Demote();
+
+    ReplicasResponse ListReplicas();
+
+    void RemoveReplica(string instanceId);
 }

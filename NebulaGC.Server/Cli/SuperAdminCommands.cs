@@ -9,7 +9,7 @@ namespace NebulaGC.Server.Cli;
 /// <summary><c>tenant</c>, <c>cluster</c>, <c>node</c> and <c>status</c>: bind options, call <see cref="ISuperAdmin"/>, print.</summary>
 public static class SuperAdminCommands
 {
-    private sealed record Common(Option<string> Db, Option<string> AdminSocket, Option<string?> SecretFile, Option<OutputFormat> Output);
+    internal sealed record Common(Option<string> Db, Option<string> AdminSocket, Option<string?> SecretFile, Option<OutputFormat> Output);
 
     public static IEnumerable<Command> Create(TextWriter output)
     {
@@ -19,9 +19,9 @@ public static class SuperAdminCommands
         yield return Status(output);
     }
 
-    private static Common NewCommon() => new(CliOptions.Db(), CliOptions.AdminSocket(), CliOptions.HmacSecretFile(), CliOptions.Output());
+    internal static Common NewCommon() => new(CliOptions.Db(), CliOptions.AdminSocket(), CliOptions.HmacSecretFile(), CliOptions.Output());
 
-    private static Command WithCommon(Command command, Common common)
+    internal static Command WithCommon(Command command, Common common)
     {
         command.Options.Add(common.Db);
         command.Options.Add(common.AdminSocket);
@@ -31,7 +31,7 @@ public static class SuperAdminCommands
     }
 
     /// <summary>Through the admin socket when a server is serving it (and the database is the same or unspecified), else on the file.</summary>
-    private static ISuperAdmin Backend(ParseResult parse, Common common)
+    internal static ISuperAdmin Backend(ParseResult parse, Common common)
     {
         var socket = parse.GetValue(common.AdminSocket);
         var dbGiven = parse.GetResult(common.Db) is { Implicit: false };

@@ -71,10 +71,18 @@ public sealed class HeartbeatService(
         };
         request.Headers.Add(HeartbeatSigner.TimestampHeader, timestamp);
         request.Headers.Add(HeartbeatSigner.SignatureHeader, signature);
-        using var response = await Http.SendAsync(request, cancellation);
-        if (!response.IsSuccessStatusCode)
+        try
         {
-            logger.LogWarning("Heartbeat to master {MasterUrl} answered {Status}", masterUrl, (int)response.StatusCode);
+            using var response = await Http.SendAsync(request, cancellation);
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogWarning("Heartbeat to master {MasterUrl} answered {Status}", masterUrl, (int)response.StatusCode);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
+        {
+            // An unreachable master is expected during failover; the registry entry ages until it answers again.
+            logger.LogWarning("Heartbeat to master {MasterUrl} failed: {Error}", masterUrl, ex.Message);
         }
     }
 
