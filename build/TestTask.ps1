@@ -30,7 +30,7 @@ Import-Module Pester -RequiredVersion $PesterVersion
 `$r = Invoke-Pester -Configuration `$config
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$ResultPath'
 "@
-    $pwsh = (Get-Process -Id $PID).Path
+    $pwsh = Join-Path $PSHOME 'pwsh' # under 'dotnet pwsh' the process path is dotnet itself
     & $pwsh -NoProfile -NonInteractive -Command $script
     if (-not (Test-Path $ResultPath)) { return [ordered]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     $r = Get-Content $ResultPath -Raw | ConvertFrom-Json
