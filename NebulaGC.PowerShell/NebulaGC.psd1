@@ -12,6 +12,7 @@
     FormatsToProcess     = @('NebulaGC.Format.ps1xml')
     CmdletsToExport      = @(
         'New-NebulaGCSystemdUnit'
+        'New-NebulaGCLitestreamConfig'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -194,6 +194,9 @@ public sealed class ReplicaSettings
     /// <summary>SFTP private key file.</summary>
     public string KeyPath { get; set; } = "";
 
+    /// <summary>The type as text, for templates (S3, GCS, ABS, SFTP, File).</summary>
+    public string TypeName => Type.ToString();
+
     public string EffectiveName => string.IsNullOrEmpty(Name) ? Type.ToString().ToLowerInvariant() : Name;
 }
 
