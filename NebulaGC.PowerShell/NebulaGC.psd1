@@ -13,6 +13,8 @@
     CmdletsToExport      = @(
         'New-NebulaGCSystemdUnit'
         'New-NebulaGCLitestreamConfig'
+        'New-NebulaGCK8sManifest'
+        'New-NebulaGCLiteFSConfig'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
