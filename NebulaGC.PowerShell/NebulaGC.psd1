@@ -15,6 +15,8 @@
         'New-NebulaGCLitestreamConfig'
         'New-NebulaGCK8sManifest'
         'New-NebulaGCLiteFSConfig'
+        'New-NebulaGCLoadBalancerConfig'
+        'New-NebulaGCMonitoring'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -17,11 +17,14 @@ public abstract class NebulaGCCmdlet : PSCmdlet
     /// <summary>Cmdlet work; runs once per pipeline input.</summary>
     protected abstract void ProcessRecordCore();
 
-    protected sealed override void ProcessRecord()
+    protected sealed override void ProcessRecord() => RunGuarded(ProcessRecordCore);
+
+    /// <summary>Runs cmdlet work with the error mapping (for work done in EndProcessing, too).</summary>
+    protected void RunGuarded(Action work)
     {
         try
         {
-            ProcessRecordCore();
+            work();
         }
         catch (NebulaGCException e)
         {
