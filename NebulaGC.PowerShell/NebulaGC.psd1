@@ -17,6 +17,9 @@
         'New-NebulaGCLiteFSConfig'
         'New-NebulaGCLoadBalancerConfig'
         'New-NebulaGCMonitoring'
+        'New-NebulaGCSecret'
+        'New-NebulaGCDockerfile'
+        'New-NebulaGCComposeFile'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
