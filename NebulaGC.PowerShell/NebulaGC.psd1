@@ -20,6 +20,7 @@
         'New-NebulaGCSecret'
         'New-NebulaGCDockerfile'
         'New-NebulaGCComposeFile'
+        'Test-NebulaGCDeployment'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
