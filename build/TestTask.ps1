@@ -31,7 +31,7 @@ Import-Module Pester -RequiredVersion $PesterVersion
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$ResultPath'
 "@
     $pwsh = Join-Path $PSHOME 'pwsh' # under 'dotnet pwsh' the process path is dotnet itself
-    & $pwsh -NoProfile -NonInteractive -Command $script
+    & $pwsh -NoProfile -NonInteractive -Command $script | Out-Host # to the console, not into the return value
     if (-not (Test-Path $ResultPath)) { return [ordered]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     $r = Get-Content $ResultPath -Raw | ConvertFrom-Json
     return [ordered]@{ Passed = [int] $r.Passed; Failed = [int] $r.Failed; Skipped = [int] $r.Skipped }
@@ -51,7 +51,7 @@ function Invoke-TestTask {
     $testArgs = @('test', (Join-Path $Root 'NebulaGC.sln'), '-c', $Configuration, '--no-build', '--nologo',
         '--logger', 'trx', '--logger', 'console;verbosity=normal', '--results-directory', $results)
     if ($Filter) { $testArgs += @('--filter', $Filter) }
-    & dotnet @testArgs
+    & dotnet @testArgs | Out-Host # to the console, not into the return value
     $xunitExit = $LASTEXITCODE
     $xunit = Get-TrxCounts $results
 
