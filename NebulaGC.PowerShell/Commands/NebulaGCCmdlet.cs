@@ -64,5 +64,12 @@ public abstract class NebulaGCCmdlet : PSCmdlet
             cmdlet._stopping.Token.ThrowIfCancellationRequested();
             return cmdlet.ShouldProcess(target, action);
         }
+
+        public void Progress(string activity, string status, int percent) =>
+            cmdlet.WriteProgress(new ProgressRecord(1, activity, status)
+            {
+                PercentComplete = Math.Clamp(percent, 0, 100),
+                RecordType = percent >= 100 ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            });
     }
 }

@@ -28,7 +28,8 @@ public static class ContainerRenderer
         vars["topology"] = topology.ToString();
         vars["nodes"] = nodes;
         vars["role"] = topology == Topology.LiteFS ? "litefs" : "master";
-        vars["db_path"] = topology == Topology.LiteFS ? s.LiteFSDir.TrimEnd('/') + "/" + s.DbFileName : s.DataDir.TrimEnd('/') + "/" + s.DbFileName;
+        var dbPath = s.DbPathFor(topology == Topology.LiteFS);
+        vars["db_path"] = dbPath;
 
         var files = new List<RenderedFile>
         {
@@ -38,7 +39,7 @@ public static class ContainerRenderer
         };
         if (topology == Topology.Litestream)
         {
-            files.AddRange(LitestreamRenderer.Render(ctx, (string)vars["db_path"]!));
+            files.AddRange(LitestreamRenderer.Render(ctx, dbPath));
         }
         if (topology == Topology.LiteFS)
         {
@@ -46,8 +47,8 @@ public static class ContainerRenderer
             {
                 throw new NebulaGCException(ErrorIds.SettingsInvalid, "the compose LiteFS topology uses a Consul lease", "Lease");
             }
-            s.ConsulUrl = s.ConsulUrl == new DeploymentSettings().ConsulUrl ? "http://consul:8500" : s.ConsulUrl;
-            files.Add(LiteFSRenderer.Render(ctx, exec: "", hostname: "${HOSTNAME}", advertiseUrl: "http://${HOSTNAME}:20202"));
+            // The compose file runs its own Consul, reachable as "consul" on the compose network.
+            files.Add(LiteFSRenderer.Render(ctx, exec: "", hostname: "${HOSTNAME}", advertiseUrl: "http://${HOSTNAME}:20202", consulUrl: "http://consul:8500"));
         }
         return files;
     }

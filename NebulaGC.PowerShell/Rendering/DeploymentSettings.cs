@@ -149,7 +149,10 @@ public sealed class DeploymentSettings
     public string NebulaBinary { get; set; } = "/usr/bin/nebula";
 
     /// <summary>The database file; under role LiteFS it lives on the LiteFS mount.</summary>
-    public string DbPath => (Role == ServerRole.LiteFS ? LiteFSDir : DataDir).TrimEnd('/') + "/" + DbFileName;
+    public string DbPath => DbPathFor(Role == ServerRole.LiteFS);
+
+    /// <summary>The database file on the LiteFS mount (<paramref name="liteFS"/>) or in the data directory.</summary>
+    public string DbPathFor(bool liteFS) => (liteFS ? LiteFSDir : DataDir).TrimEnd('/') + "/" + DbFileName;
 
     public string ListenAddress => $"{ListenHost}:{Port}";
 

@@ -9,6 +9,9 @@ public interface IReporter
 
     /// <summary>Asked right before a side effect; false skips it (-WhatIf, a "no" to -Confirm).</summary>
     bool ShouldProcess(string target, string action);
+
+    /// <summary>Progress of a long operation; <paramref name="percent"/> 100 ends it.</summary>
+    void Progress(string activity, string status, int percent);
 }
 
 /// <summary>A reporter that says yes to everything and keeps what it was told (tests, scripts).</summary>
@@ -27,4 +30,6 @@ public sealed class RecordingReporter : IReporter
         Messages.Add($"SHOULDPROCESS: {action} {target}");
         return Approve;
     }
+
+    public void Progress(string activity, string status, int percent) => Messages.Add($"PROGRESS: {activity} {percent}% {status}");
 }

@@ -13,7 +13,7 @@ public static class K8sRenderer
         {
             throw new NebulaGCException(ErrorIds.SettingsInvalid, "the Kubernetes LiteFS topology needs a Consul lease: a static lease cannot fail over", "Lease");
         }
-        var dbPath = topology == Topology.LiteFS ? s.LiteFSDir.TrimEnd('/') + "/" + s.DbFileName : s.DataDir.TrimEnd('/') + "/" + s.DbFileName;
+        var dbPath = s.DbPathFor(topology == Topology.LiteFS);
         var vars = LiteFSRenderer.Variables(s);
         vars["topology"] = topology.ToString();
         vars["role"] = topology == Topology.LiteFS ? "litefs" : "master";

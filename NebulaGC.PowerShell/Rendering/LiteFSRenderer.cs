@@ -17,7 +17,8 @@ public static class LiteFSRenderer
     /// <param name="hostname">This node's name (Consul lease); may be an environment reference LiteFS expands, e.g. ${POD_NAME}.</param>
     /// <param name="advertiseUrl">URL other nodes reach this node's LiteFS on; may hold environment references.</param>
     /// <param name="relativePath">Where the file goes under the output directory.</param>
-    public static RenderedFile Render(RenderContext ctx, string exec, string hostname, string advertiseUrl, string relativePath = "litefs.yml")
+    /// <param name="consulUrl">Consul URL when the platform fixes it (compose's own Consul); default: the ConsulUrl setting.</param>
+    public static RenderedFile Render(RenderContext ctx, string exec, string hostname, string advertiseUrl, string relativePath = "litefs.yml", string? consulUrl = null)
     {
         var s = ctx.Settings;
         if (s.Lease == LeaseType.Static && s.PrimaryHostname == "")
@@ -28,6 +29,7 @@ public static class LiteFSRenderer
         vars["exec"] = exec;
         vars["hostname"] = hostname;
         vars["advertise_url"] = advertiseUrl;
+        vars["consul_url"] = consulUrl ?? s.ConsulUrl;
         var file = ctx.Render("litefs/litefs.yml.scriban", relativePath, "LiteFSConfig", variables: vars);
         Check(file.Content, relativePath);
         ctx.Reporter.Verbose($"{relativePath}: every key is in LiteFS's key list");

@@ -36,17 +36,15 @@ public sealed partial class DeploymentValidator(IReporter reporter, ToolRunner? 
             throw new NebulaGCException(ErrorIds.DeploymentPathNotFound, $"deployment path '{root}' does not exist", root);
         }
         var results = new List<ValidationResult>();
-        foreach (var file in files)
+        var list = files.Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
+        for (var i = 0; i < list.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();
-            var name = Path.GetFileName(file);
-            if (name.StartsWith('.'))
-            {
-                continue;
-            }
-            reporter.Verbose($"validating {file}");
-            results.AddRange(ValidateFile(file, request, cancel));
+            reporter.Progress("Validating NebulaGC deployment files", list[i], i * 100 / list.Count);
+            reporter.Verbose($"validating {list[i]}");
+            results.AddRange(ValidateFile(list[i], request, cancel));
         }
+        reporter.Progress("Validating NebulaGC deployment files", "done", 100);
         return results;
     }
 

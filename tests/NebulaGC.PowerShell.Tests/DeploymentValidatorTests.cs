@@ -45,7 +45,9 @@ public sealed class DeploymentValidatorTests(ITestOutputHelper output) : IDispos
     public void Every_rendered_artifact_passes_its_real_validator_and_none_is_skipped()
     {
         var root = RenderEverything();
-        var results = new DeploymentValidator(new RecordingReporter()).Validate(new ValidationRequest(root));
+        var reporter = new RecordingReporter();
+        var results = new DeploymentValidator(reporter).Validate(new ValidationRequest(root));
+        Assert.Equal("PROGRESS: Validating NebulaGC deployment files 100% done", reporter.Messages[^1]);
         foreach (var r in results)
         {
             output.WriteLine($"{r.Status,-7} {r.Validator,-26} {r.Score,5} {Path.GetRelativePath(root, r.Path)}");
