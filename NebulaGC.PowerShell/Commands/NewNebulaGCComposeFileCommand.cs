@@ -6,7 +6,7 @@ namespace NebulaGC.PowerShell.Commands;
 /// <summary>New-NebulaGCComposeFile: docker-compose.yml for the Single, Litestream or LiteFS topology.</summary>
 [Cmdlet(VerbsCommon.New, "NebulaGCComposeFile", SupportsShouldProcess = true)]
 [OutputType(typeof(RenderedFile))]
-public sealed class NewNebulaGCComposeFileCommand : RenderCmdletBase
+public sealed class NewNebulaGCComposeFileCommand : ReplicaRenderCmdletBase
 {
     [Parameter(Mandatory = true)]
     public Topology Topology { get; set; }
@@ -23,33 +23,12 @@ public sealed class NewNebulaGCComposeFileCommand : RenderCmdletBase
     public int MetricsPort { get; set; }
 
     [Parameter]
-    public ReplicaType[]? Replica { get; set; }
-
-    [Parameter]
-    public string? Bucket { get; set; }
-
-    [Parameter]
-    public string? ReplicaPath { get; set; }
-
-    [Parameter]
-    public string? Endpoint { get; set; }
-
-    [Parameter]
-    public string? Region { get; set; }
-
-    [Parameter]
-    public string? AccountName { get; set; }
-
-    [Parameter]
-    public SwitchParameter ForcePathStyle { get; set; }
-
-    [Parameter]
     [ValidateRange(1, 9)]
     public int LiteFSReplicas { get; set; }
 
     protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context)
     {
-        ReplicaParameters.Apply(context.Settings, Replica, Bucket, ReplicaPath, Endpoint, Region, AccountName, null, null, ForcePathStyle);
+        ApplyReplicaParameters(context.Settings);
         return ContainerRenderer.RenderCompose(context, Topology);
     }
 }

@@ -6,7 +6,7 @@ namespace NebulaGC.PowerShell.Commands;
 /// <summary>New-NebulaGCK8sManifest: a kustomize base for the Single, Litestream or LiteFS topology.</summary>
 [Cmdlet(VerbsCommon.New, "NebulaGCK8sManifest", SupportsShouldProcess = true)]
 [OutputType(typeof(RenderedFile))]
-public sealed class NewNebulaGCK8sManifestCommand : RenderCmdletBase
+public sealed class NewNebulaGCK8sManifestCommand : ReplicaRenderCmdletBase
 {
     [Parameter(Mandatory = true)]
     public Topology Topology { get; set; }
@@ -44,31 +44,6 @@ public sealed class NewNebulaGCK8sManifestCommand : RenderCmdletBase
     public string? TunResource { get; set; }
 
     [Parameter]
-    public ReplicaType[]? Replica { get; set; }
-
-    [Parameter]
-    public string? Bucket { get; set; }
-
-    [Parameter]
-    public string? ReplicaPath { get; set; }
-
-    [Parameter]
-    public string? Endpoint { get; set; }
-
-    [Parameter]
-    public string? Region { get; set; }
-
-    [Parameter]
-    public string? AccountName { get; set; }
-
-    [Parameter]
-    public SwitchParameter ForcePathStyle { get; set; }
-
-    [Parameter]
-    [ValidateSet("0.3", "0.5")]
-    public string? LitestreamVersion { get; set; }
-
-    [Parameter]
     public string? ConsulUrl { get; set; }
 
     [Parameter]
@@ -77,7 +52,7 @@ public sealed class NewNebulaGCK8sManifestCommand : RenderCmdletBase
 
     protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context)
     {
-        ReplicaParameters.Apply(context.Settings, Replica, Bucket, ReplicaPath, Endpoint, Region, AccountName, null, null, ForcePathStyle);
+        ApplyReplicaParameters(context.Settings);
         return K8sRenderer.Render(context, Topology);
     }
 }

@@ -7,13 +7,6 @@ The HMAC secret is a Docker secret read from secrets/hmac-secret (0600, generate
 '@
     Parameters  = @{
         Topology       = 'Single, Litestream or LiteFS.'
-        Replica        = 'Litestream replica types (topology Litestream).'
-        Bucket         = 'Litestream bucket or Azure container.'
-        ReplicaPath    = 'Path inside the bucket.'
-        Endpoint       = 'S3-compatible or Azure endpoint.'
-        Region         = 'S3 region.'
-        AccountName    = 'Azure storage account name.'
-        ForcePathStyle = 'Path-style S3 URLs.'
         LiteFSReplicas = 'Number of LiteFS nodes (topology LiteFS). Default: 3.'
     }
     Examples    = @(

@@ -6,16 +6,6 @@ Writes litestream.yml and, when a replica needs credentials, litestream.env (mod
 Every key of the rendered file is checked against the chosen dialect's key list before anything is written (error LitestreamUnknownKey): Litestream 0.5 silently ignores unknown keys. The 0.3 dialect takes a replicas list; 0.5 takes exactly one replica per database (error LitestreamTooManyReplicas), calls Google Cloud Storage "gs" and sets snapshot interval and retention globally.
 '@
     Parameters  = @{
-        Replica               = 'Replica destination types, one replica each: S3, GCS, ABS (Azure Blob Storage), SFTP, File. Several only with -LitestreamVersion 0.3. Replicas in a values file may instead give each replica its own settings.'
-        LitestreamVersion     = 'Dialect of the rendered file: 0.3 (the 0.3.x releases, default) or 0.5.'
-        Bucket                = 'S3 or GCS bucket, or the Azure container.'
-        ReplicaPath           = 'Path inside the bucket (default nebulagc), or the directory of a File replica (default /var/lib/litestream/nebulagc).'
-        Endpoint              = 'Endpoint of an S3-compatible store (MinIO, ...) or of Azure Blob Storage (http://host:port/account for an emulator).'
-        Region                = 'S3 region.'
-        AccountName           = 'Azure storage account name (ABS). The key comes from LITESTREAM_AZURE_ACCOUNT_KEY.'
-        SftpHost              = 'SFTP host:port.'
-        SftpUser              = 'SFTP user.'
-        ForcePathStyle        = 'Use path-style S3 URLs (needed by most S3-compatible stores).'
         DatabasePath          = 'The database file to replicate. Default: <DataDir>/nebulagc.db.'
         DataDir               = 'Directory of the NebulaGC database. Default: /var/lib/nebulagc.'
         SyncInterval          = 'How often WAL changes are shipped to the replica (Litestream duration). Default: 1s.'

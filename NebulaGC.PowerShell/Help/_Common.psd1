@@ -16,6 +16,16 @@
         BinDir       = 'Directory holding the nebulagc-server and nebulagc executables. Default: /usr/local/bin.'
         ListenHost   = 'Interface the API and metrics listeners bind to on a host. Default: 127.0.0.1 (the server''s own default); use 0.0.0.0 behind a load balancer on another host.'
         PublicUrl    = 'URL clients use to reach this instance (NEBULAGC_PUBLIC_URL). Default: http://<ListenHost>:<Port> on a host, the pod''s stable DNS name in Kubernetes.'
+        Replica           = 'Litestream replica destination types, one replica each: S3, GCS, ABS (Azure Blob Storage), SFTP, File. Several only with -LitestreamVersion 0.3. Replicas in a values file may instead give each replica its own settings.'
+        LitestreamVersion = 'Litestream dialect of litestream.yml: 0.3 (the 0.3.x releases and the litestream/litestream:0.3.13 image, default) or 0.5.'
+        Bucket            = 'S3 or GCS bucket, or the Azure container, of the Litestream replicas.'
+        ReplicaPath       = 'Path inside the bucket (default nebulagc), or the directory of a File replica (default /var/lib/litestream/nebulagc).'
+        Endpoint          = 'Endpoint of an S3-compatible store (MinIO, ...) or of Azure Blob Storage (http://host:port/account for an emulator).'
+        Region            = 'S3 region.'
+        AccountName       = 'Azure storage account name (ABS). The key comes from LITESTREAM_AZURE_ACCOUNT_KEY.'
+        SftpHost          = 'SFTP host:port of an SFTP replica.'
+        SftpUser          = 'SFTP user of an SFTP replica.'
+        ForcePathStyle    = 'Use path-style S3 URLs (needed by most S3-compatible stores).'
         InstanceId   = 'Stable instance id (NEBULAGC_INSTANCE_ID). Default: the host name (systemd %H) or the pod name.'
     }
 }
