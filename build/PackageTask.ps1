@@ -24,5 +24,11 @@ function Invoke-PackageTask {
     $pwsh = Join-Path $PSHOME 'pwsh' # under 'dotnet pwsh' the process path is dotnet itself
     & $pwsh -NoProfile -NonInteractive -File (Join-Path $project 'Help/Build-ModuleHelp.ps1') -ModuleDir $moduleDir
     if ($LASTEXITCODE -ne 0) { throw "generating module help failed (exit code $LASTEXITCODE)" }
-    Write-Host "Module laid out in $moduleDir"
+
+    # A .nupkg of the module for a PowerShell repository (Publish-PSResource / Install-PSResource).
+    $packages = Join-Path $Out 'packages'
+    New-Item -ItemType Directory -Force $packages | Out-Null
+    Remove-Item (Join-Path $packages "NebulaGC.$version.nupkg") -ErrorAction SilentlyContinue
+    Compress-PSResource -Path $moduleDir -DestinationPath $packages
+    Write-Host "Module laid out in $moduleDir; package $(Join-Path $packages "NebulaGC.$version.nupkg")"
 }

@@ -46,6 +46,18 @@ Describe 'The packaged NebulaGC module' {
         Get-FormatData -TypeName 'NebulaGC.PowerShell.Rendering.RenderedFile' | Should -Not -BeNullOrEmpty
         Get-FormatData -TypeName 'NebulaGC.PowerShell.Validation.ValidationResult' | Should -Not -BeNullOrEmpty
     }
+
+    It 'is packed as a .nupkg for a PowerShell repository' {
+        $nupkg = Join-Path $repo "out/packages/NebulaGC.$Version.nupkg"
+        $nupkg | Should -Exist
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [System.IO.Compression.ZipFile]::OpenRead($nupkg)
+        try { $entries = $zip.Entries.FullName } finally { $zip.Dispose() }
+        $entries | Should -Contain 'NebulaGC.psd1'
+        $entries | Should -Contain 'NebulaGC.dll'
+        $entries | Should -Contain 'en-US/NebulaGC.dll-Help.xml'
+        $entries | Should -Contain 'templates/k8s/statefulset.yaml.scriban'
+    }
 }
 
 Describe 'Help of <_>' -ForEach @(Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../NebulaGC.PowerShell/NebulaGC.psd1')).CmdletsToExport {
@@ -80,6 +92,11 @@ Describe 'Render cmdlets' {
         @($out).Count | Should -BeGreaterOrEqual 1
         $out | ForEach-Object { $_.Status | Should -Be 'Skipped' }
         Test-Path $dir | Should -BeFalse
+    }
+
+    It 'takes load-balancer backends from the pipeline' {
+        $cfg = ('127.0.0.1:18081', '127.0.0.1:18082' | New-NebulaGCLoadBalancerConfig -Kind HAProxy).Content
+        ([regex]::Matches($cfg, 'server nebulagc\d 127\.0\.0\.1:1808\d check')).Count | Should -Be 4   # 2 backends x (master, all)
     }
 
     It 'emits typed objects with Path, Kind and Content when -Path is omitted' {
