@@ -45,6 +45,6 @@ public sealed class NewNebulaGCLiteFSConfigCommand : RenderCmdletBase
         s.Role = ServerRole.LiteFS;
         var advertise = s.AdvertiseUrl != "" ? s.AdvertiseUrl
             : Lease == LeaseType.Static ? $"http://{s.PrimaryHostname}:20202" : $"http://{Hostname}:20202";
-        return [LiteFSRenderer.Render(context, $"{s.ServerBinary} serve", Hostname, advertise)];
+        return [LiteFSRenderer.Render(context, LiteFSRenderer.ServerExec(s), Hostname, advertise)];
     }
 }

@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Renders litefs.yml for a host where LiteFS runs nebulagc-server with role litefs.'
     Description = @'
-LiteFS decodes its configuration strictly, so every key of the rendered file is checked against LiteFS's key list before it is written (error LiteFSUnknownKey). The file mounts the FUSE file system at LiteFSDir, keeps LiteFS data in LiteFSDataDir, runs "<BinDir>/nebulagc-server serve" once mounted (the role comes from NEBULAGC_ROLE=litefs in the server env file) and takes a Consul lease (automatic failover) or a static lease (a fixed primary, no failover).
+LiteFS decodes its configuration strictly, so every key of the rendered file is checked against LiteFS's key list before it is written (error LiteFSUnknownKey). The file mounts the FUSE file system at LiteFSDir, keeps LiteFS data in LiteFSDataDir, runs <BinDir>/nebulagc-server serve once mounted, as the unprivileged user <Name> with every capability dropped (setpriv; create the user with useradd --system <Name>); the role comes from NEBULAGC_ROLE=litefs in the server env file and takes a Consul lease (automatic failover) or a static lease (a fixed primary, no failover).
 
 LiteFS only forwards writes with a fly-replay header outside Fly.io: route writes with New-NebulaGCLoadBalancerConfig. Litestream remains the recommended replication.
 '@

@@ -36,6 +36,13 @@ public static class LiteFSRenderer
         return file;
     }
 
+    /// <summary>
+    /// The command LiteFS (root, for FUSE) runs on a host: nebulagc-server as the unprivileged user <c>Name</c>,
+    /// with no capabilities and no way to regain any (setpriv, util-linux). The user must exist (useradd --system).
+    /// </summary>
+    public static string ServerExec(DeploymentSettings s) =>
+        $"setpriv --reuid={s.Name} --regid={s.Name} --init-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- {s.ServerBinary} serve";
+
     /// <summary>Variables shared by LiteFS-aware templates.</summary>
     public static Dictionary<string, object?> Variables(DeploymentSettings s) => new()
     {
