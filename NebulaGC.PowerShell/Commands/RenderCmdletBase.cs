@@ -66,41 +66,26 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
             WriteVerbose($"reading values from {path}");
             SettingsBinder.Apply(settings, LoadValues(path), $"values file '{path}'");
         }
-        var overrides = new Hashtable(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in MyInvocation.BoundParameters)
+        foreach (var (name, bound) in MyInvocation.BoundParameters)
         {
             var property = SettingsBinder.FindProperty(typeof(DeploymentSettings), name);
-            if (property is not null && !IsCommonOrRenderParameter(name))
+            if (property is null)
             {
-                overrides[property.Name] = value is SwitchParameter sw ? sw.IsPresent : value is PSObject pso ? pso.BaseObject : value;
+                continue;
             }
-        }
-        if (overrides.Count > 0)
-        {
-            WriteVerbose($"settings from parameters: {string.Join(", ", overrides.Keys.Cast<string>().Order())}");
-            ApplyTyped(settings, overrides);
-        }
-        return settings;
-    }
-
-    private static bool IsCommonOrRenderParameter(string name) =>
-        name is "Path" or "ValuesPath" or "TemplatePath" or "PassThru";
-
-    /// <summary>Parameters arrive already typed; lists of settings objects are assigned as they are.</summary>
-    private static void ApplyTyped(DeploymentSettings settings, Hashtable overrides)
-    {
-        foreach (DictionaryEntry entry in overrides)
-        {
-            var property = SettingsBinder.FindProperty(typeof(DeploymentSettings), (string)entry.Key)!;
-            if (entry.Value is not null && property.PropertyType.IsInstanceOfType(entry.Value))
+            var value = bound is SwitchParameter sw ? sw.IsPresent : bound is PSObject pso ? pso.BaseObject : bound;
+            WriteVerbose($"setting {property.Name} from parameter -{name}");
+            if (value is not null && property.PropertyType.IsInstanceOfType(value))
             {
-                property.SetValue(settings, entry.Value);
+                property.SetValue(settings, value);
             }
             else
             {
-                SettingsBinder.Apply(settings, new Hashtable { [entry.Key] = entry.Value }, "parameter");
+                // e.g. -LitestreamVersion '0.5' onto the LitestreamVersion enum: the values-file conversion rules apply.
+                SettingsBinder.Apply(settings, new Hashtable { [property.Name] = value }, $"parameter -{name}");
             }
         }
+        return settings;
     }
 
     private static IDictionary LoadValues(string path)

@@ -24,6 +24,7 @@ public static class SystemdRenderer
             case SystemdComponent.LiteFS:
                 if (request.Component == SystemdComponent.LiteFS)
                 {
+                    // Under LiteFS the server's role follows the lease, and its env file must say so.
                     s.Role = ServerRole.LiteFS;
                     files.Add(ctx.Render("systemd/litefs.service.scriban", "litefs.service", "SystemdUnit", variables: vars));
                 }
