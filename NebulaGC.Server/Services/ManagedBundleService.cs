@@ -37,6 +37,7 @@ public sealed class ManagedBundleService(ServiceContext context)
                 IsLighthouse = self.IsLighthouse,
                 IsRelay = self.IsRelay,
                 PinnedListenPort = self.LighthousePort ?? NebulaNodeSettings.DefaultPinnedPort,
+                TunDevice = TunDeviceName(cluster.ClusterId),
             },
             Lighthouses = nodes.Where(n => n.IsLighthouse && n.PublicIp is not null)
                 .Select(n => new NebulaLighthouse(IPAddress.Parse(n.OverlayIp), [Endpoint(n.PublicIp!, n.LighthousePort ?? Validation.DefaultLighthousePort)]))
@@ -56,6 +57,12 @@ public sealed class ManagedBundleService(ServiceContext context)
         _cache[(nodeId, cluster.ConfigVersion)] = bundle;
         return new BundleDownload(cluster.ConfigVersion, bundle.Content, bundle.Sha256);
     }
+
+    /// <summary>
+    /// A tun name per cluster (<c>ngc</c> + 12 hex digits of the cluster id, 15 characters, the kernel's limit), so a node in
+    /// several clusters runs one nebula per cluster without the devices colliding.
+    /// </summary>
+    public static string TunDeviceName(Guid clusterId) => "ngc" + clusterId.ToString("N")[..12];
 
     /// <summary><c>host:port</c>, bracketing IPv6 addresses.</summary>
     private static string Endpoint(string host, int port) =>

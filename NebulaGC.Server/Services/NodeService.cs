@@ -133,7 +133,11 @@ public sealed class NodeService(ServiceContext context)
     public NodeRoutes SetRoutes(Guid clusterId, Guid nodeId, IReadOnlyList<string>? routes)
     {
         var valid = Validation.Routes(routes);
-        var node = Change(clusterId, nodeId, (c, tx) => NodeStore.SetRoutes(c, tx, clusterId, nodeId, valid));
+        var node = Change(clusterId, nodeId, (c, tx) =>
+        {
+            NodeStore.SetRoutes(c, tx, clusterId, nodeId, valid);
+            new PkiService(context).ResignIfEnrolled(c, tx, clusterId, nodeId);
+        });
         return new NodeRoutes(node.NodeId, node.Name, node.Routes);
     }
 

@@ -93,6 +93,19 @@ public sealed class PkiService(ServiceContext context)
         return rotated;
     }
 
+    /// <summary>
+    /// Re-signs an enrolled node's certificate from its stored public key, inside the caller's transaction — after a change
+    /// the certificate carries (its advertised routes).
+    /// </summary>
+    public void ResignIfEnrolled(SqliteConnection c, SqliteTransaction tx, Guid clusterId, Guid nodeId)
+    {
+        var cluster = ClusterStore.Find(c, tx, clusterId)!;
+        if (cluster.PkiMode == ClusterService.ManagedPki && PkiStore.NodeCertificate(c, tx, clusterId, nodeId) is { } current)
+        {
+            Sign(c, tx, cluster, NodeStore.Find(c, tx, clusterId, nodeId)!, current.PublicKeyPem, context.Now());
+        }
+    }
+
     private NodeCertificateRow Sign(SqliteConnection c, SqliteTransaction tx, ClusterRow cluster, NodeRow node, string publicKeyPem, DateTimeOffset now)
     {
         var caRow = PkiStore.ActiveCa(c, tx, cluster.ClusterId) ?? throw new Conflict($"cluster {cluster.ClusterId} has no active CA");
@@ -102,7 +115,12 @@ public sealed class PkiService(ServiceContext context)
         try
         {
             certificate = ca.SignHostCertificate(new HostCertificateRequest(node.Name, publicKeyPem,
-                new OverlayAddress(System.Net.IPAddress.Parse(node.OverlayIp), prefix), CertificateAuthority.DefaultHostLifetime) { Groups = node.Groups });
+                new OverlayAddress(System.Net.IPAddress.Parse(node.OverlayIp), prefix), CertificateAuthority.DefaultHostLifetime)
+            {
+                Groups = node.Groups,
+                // Peers drop traffic from an unsafe route unless the router's certificate names the subnet.
+                Subnets = node.Routes.Select(OverlayAddress.Parse).ToList(),
+            });
         }
         catch (CertificateRequestException ex)
         {

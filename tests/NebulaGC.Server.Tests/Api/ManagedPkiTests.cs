@@ -151,7 +151,14 @@ public sealed class ManagedPkiTests : ServerTestBase
         var adminFiles = await BundleAsync(Admin);
         Assert.Contains("192.168.77.0/24", adminFiles["config.yml"]);
         Assert.Contains("10.42.0.17", adminFiles["config.yml"]);
-        Assert.DoesNotContain("192.168.77.0/24", (await BundleAsync(router))["config.yml"]);
+        var routerFiles = await BundleAsync(router);
+        Assert.DoesNotContain("192.168.77.0/24", routerFiles["config.yml"]);
+        using (var certDir = new TempDirectory())
+        {
+            certDir.Write("host.crt", routerFiles["host.crt"]);
+            var print = JsonDocument.Parse(NebulaTools.NebulaCert(certDir.Path, "print", "-json", "-path", "host.crt").StandardOutput).RootElement;
+            Assert.Equal("192.168.77.0/24", print.GetProperty("details").GetProperty("subnets")[0].GetString());
+        }
         using var dir = new TempDirectory();
         WriteBundle(dir, adminFiles, adminKey);
         var test = NebulaTools.Nebula(dir.Path, "-test", "-config", "config.yml");
@@ -170,6 +177,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         }
         var adminConfig = (await BundleAsync(Admin))["config.yml"];
         Assert.Contains("1420", adminConfig);
+        Assert.Contains(NebulaGC.Server.Services.ManagedBundleService.TunDeviceName(Admin.ClusterId), adminConfig);
         Assert.Contains("127.0.0.1:4300", adminConfig);
         var lhFiles = await BundleAsync(lighthouse);
         Assert.Contains("am_lighthouse: true", lhFiles["config.yml"]);
