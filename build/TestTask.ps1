@@ -4,7 +4,7 @@ function Get-TrxCounts {
     param([string] $Directory)
     $counts = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
     foreach ($file in Get-ChildItem $Directory -Filter '*.trx' -ErrorAction SilentlyContinue) {
-        [xml] $trx = Get-Content $file.FullName -Raw
+        [xml] $trx = Get-Content -LiteralPath $file.FullName -Raw
         $c = $trx.TestRun.ResultSummary.Counters
         $counts.Passed += [int] $c.passed
         $counts.Failed += [int] $c.failed + [int] $c.error + [int] $c.timeout + [int] $c.aborted

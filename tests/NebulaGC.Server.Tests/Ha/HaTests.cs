@@ -48,16 +48,15 @@ public sealed class HaTests : IAsyncLifetime
     public async Task Demote_then_promote_moves_writes_to_the_new_master_and_never_shows_two_masters()
     {
         using var sampling = new CancellationTokenSource();
+        var sampled = 0;
         var samples = Task.Run(async () =>
         {
-            var count = 0;
             while (!sampling.IsCancellationRequested)
             {
                 var masters = (await IsMasterAsync(_master) ? 1 : 0) + (await IsMasterAsync(_replica) ? 1 : 0);
                 Assert.True(masters <= 1, "two instances reported master: true at once");
-                count++;
+                Interlocked.Increment(ref sampled);
             }
-            return count;
         });
         Assert.True(await IsMasterAsync(_master));
         Assert.False(await IsMasterAsync(_replica));
@@ -83,8 +82,13 @@ public sealed class HaTests : IAsyncLifetime
         {
             Assert.Equal("http://127.0.0.1:1", redirected.Headers.GetValues(NebulaHeaders.MasterUrl).Single());
         }
+        // Keep sampling through and past the transition before stopping.
+        for (var start = Volatile.Read(ref sampled); Volatile.Read(ref sampled) < start + 10 && !samples.IsCompleted;)
+        {
+            await Task.Delay(10);
+        }
         sampling.Cancel();
-        Assert.True(await samples > 10);
+        await samples;
         Assert.False(await IsMasterAsync(_master));
         Assert.True(await IsMasterAsync(_replica));
         Assert.Equal("master", replicaAdmin.Status().Role);
