@@ -36,9 +36,9 @@ public sealed class DirectSuperAdmin(string dbPath, Func<HmacSecret> secret) : I
 
     public HaStatus Demote() => throw NeedsServer("demote");
 
-    public ReplicasResponse ListReplicas() => new ReplicaService(_context.Value.Database, TimeProvider.System).List();
+    public ReplicasResponse ListReplicas() => new ReplicaService(_context.Value).List();
 
-    public void RemoveReplica(string instanceId) => new ReplicaService(_context.Value.Database, TimeProvider.System).Remove(instanceId);
+    public void RemoveReplica(string instanceId) => new ReplicaService(_context.Value).Remove(instanceId);
 
     private static CliError NeedsServer(string operation) =>
         new($"{operation} changes a running server's role: no nebulagc-server answers on the admin socket (set --admin-socket or NEBULAGC_ADMIN_SOCKET)");
