@@ -28,6 +28,8 @@ public sealed class DirectSuperAdmin(string dbPath, Func<HmacSecret> secret) : I
     public CaRotated RotateCa(RotateCaRequest request) =>
         new PkiService(_context.Value).RotateCa(request.ClusterId, request.OverlapSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
 
+    public ClusterFirewall SetFirewall(SetFirewallRequest request) => new ClusterService(_context.Value).SetFirewall(request.ClusterId, request.Inbound);
+
     public NodeCreated CreateNode(AdminCreateNodeRequest request) => new NodeService(_context.Value).Create(request);
 
     public List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId) => new NodeService(_context.Value).List(tenantId, clusterId);

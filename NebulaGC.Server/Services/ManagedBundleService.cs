@@ -48,6 +48,13 @@ public sealed class ManagedBundleService(ServiceContext context)
                 .ToList(),
             ControlPlaneLighthouses = cluster.ProvideLighthouse ? ControlPlaneLighthouses(c, tx, cluster) : [],
             BlocklistFingerprints = PkiStore.Blocklist(c, tx, cluster.ClusterId, now),
+            ExtraFirewallRules = (cluster.FirewallInbound ?? []).Select(FirewallRule.Parse)
+                .Select(r => new NebulaFirewallRule(NebulaFirewallDirection.Inbound, r.Port, r.Proto)
+                {
+                    Host = r.Group is null ? "any" : null,
+                    Groups = r.Group is null ? [] : [r.Group],
+                })
+                .ToList(),
         };
         var caPem = string.Concat(PkiStore.TrustedCas(c, tx, cluster.ClusterId, now).Select(ca => ca.CertificatePem));
         var bundle = NodeBundleBuilder.Build(input, caPem, certificate.CertificatePem);

@@ -66,5 +66,10 @@ public static class ClusterStore
         r.ReadNullableTime("previous_token_expires_at"),
         r.ReadBool("provide_lighthouse"),
         r.GetInt32(r.GetOrdinal("lighthouse_port")),
-        r.ReadTime("created_at"));
+        r.ReadTime("created_at"),
+        StoreJsonContext.FromJson(r.GetString(r.GetOrdinal("firewall_inbound_json"))));
+
+    public static void SetFirewallInbound(SqliteConnection c, SqliteTransaction tx, Guid clusterId, IReadOnlyList<string> rules) =>
+        c.Execute("UPDATE clusters SET firewall_inbound_json = $rules WHERE cluster_id = $id;", tx,
+            ("$rules", StoreJsonContext.ToJson(rules)), ("$id", clusterId.ToDbId()));
 }

@@ -16,7 +16,8 @@ public sealed record ClusterRow(
     DateTimeOffset? PreviousTokenExpiresAt,
     bool ProvideLighthouse,
     int LighthousePort,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<string>? FirewallInbound = null);
 
 public sealed record NodeRow(
     Guid NodeId,

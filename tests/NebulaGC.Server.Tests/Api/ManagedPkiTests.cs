@@ -189,6 +189,37 @@ public sealed class ManagedPkiTests : ServerTestBase
     }
 
     [Fact]
+    public async Task Cluster_firewall_rules_extend_every_nodes_default_firewall()
+    {
+        var (key, _) = await EnrollAsync(Admin);
+        var before = ClusterVersion();
+        var set = Server.Service<ClusterService>().SetFirewall(Admin.ClusterId, ["tcp/443", "tcp/22@admins", "udp/5000-5010"]);
+        Assert.Equal(before + 1, set.ConfigVersion);
+        var files = await BundleAsync(Admin);
+        var config = files["config.yml"];
+        Assert.Contains("\"443\"", config);
+        Assert.Contains("admins", config);
+        Assert.Contains("icmp", config);
+        using var dir = new TempDirectory();
+        WriteBundle(dir, files, key);
+        var test = NebulaTools.Nebula(dir.Path, "-test", "-config", "config.yml");
+        Assert.True(test.ExitCode == 0, test.Describe());
+    }
+
+    [Theory]
+    [InlineData("tcp", "is not PROTO/PORT[@GROUP]")]
+    [InlineData("sctp/80", "is not PROTO/PORT[@GROUP]")]
+    [InlineData("tcp/80@bad group", "is not PROTO/PORT[@GROUP]")]
+    [InlineData("tcp/70000", "port outside 1–65535")]
+    public void Invalid_firewall_rules_are_bad_requests_saying_what_is_wrong(string rule, string reason)
+    {
+        var before = ClusterVersion();
+        var error = Assert.Throws<NebulaGC.Server.Domain.BadRequest>(() => Server.Service<ClusterService>().SetFirewall(Admin.ClusterId, [rule]));
+        Assert.Contains(reason, error.Message);
+        Assert.Equal(before, ClusterVersion());
+    }
+
+    [Fact]
     public async Task Bundle_bytes_are_stable_for_a_version_and_304_when_current()
     {
         await EnrollAsync(Admin);

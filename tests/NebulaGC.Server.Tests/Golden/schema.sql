@@ -32,7 +32,7 @@ CREATE TABLE clusters (
     previous_token_expires_at   TEXT,
     provide_lighthouse          INTEGER NOT NULL DEFAULT 0,
     lighthouse_port             INTEGER NOT NULL DEFAULT 4242,
-    created_at                  TEXT NOT NULL,
+    created_at                  TEXT NOT NULL, firewall_inbound_json TEXT NOT NULL DEFAULT '[]',
     UNIQUE (tenant_id, name)
 );
 
