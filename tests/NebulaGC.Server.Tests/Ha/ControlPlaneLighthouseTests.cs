@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -85,7 +83,7 @@ public sealed class ControlPlaneLighthouseTests : IAsyncLifetime
         using (await _server.PostJsonAsync("/v1/node/certificate", _admin, JsonSerializer.Serialize(new NodeCertificateRequest(key.PublicKeyPem()), ContractsJsonContext.Default.NodeCertificateRequest)))
         {
         }
-        var config = (await BundleAsync(_admin))["config.yml"];
+        var config = (await _server.BundleFilesAsync(_admin))["config.yml"];
         Assert.Contains("10.42.0.1", config);
         Assert.Contains($"127.0.0.1:{_lighthousePort}", config);
     }
@@ -112,7 +110,7 @@ public sealed class ControlPlaneLighthouseTests : IAsyncLifetime
         Assert.NotEqual(firstPid, secondPid);
 
         using var nodeDir = new TempDirectory();
-        foreach (var (name, content) in await BundleAsync(_admin))
+        foreach (var (name, content) in await _server.BundleFilesAsync(_admin))
         {
             nodeDir.Write(name, name == "config.yml" ? content.Replace("  disabled: false", "  disabled: true") : content);
         }
@@ -129,19 +127,5 @@ public sealed class ControlPlaneLighthouseTests : IAsyncLifetime
         var restartedPid = await WaitForProcessAsync(secondPid);
         Assert.NotEqual(secondPid, restartedPid);
         Assert.Equal(2, Lighthouses.ProcessFor(_admin.ClusterId)!.Starts);
-    }
-
-    private async Task<Dictionary<string, string>> BundleAsync(Credentials node)
-    {
-        using var response = await _server.GetAsync("/v1/config/bundle", node);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var files = new Dictionary<string, string>();
-        using var reader = new TarReader(new GZipStream(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), CompressionMode.Decompress));
-        while (reader.GetNextEntry() is { } entry)
-        {
-            using var content = new StreamReader(entry.DataStream!);
-            files[entry.Name] = content.ReadToEnd();
-        }
-        return files;
     }
 }
