@@ -22,6 +22,12 @@ const double RenderTargetMilliseconds = 5.0;
 // Target for the long-poll path: with 1,000 daemons waiting, every one hears of a change within 100 ms (p99).
 const double WakeUpTargetMilliseconds = 100.0;
 
+if (args is [LongPollClients.Mode, ..])
+{
+    // The child half of the wake-up benchmark: the polling daemons, in their own process (see LongPollClients).
+    return await LongPollClients.RunAsync(Console.In, Console.Out);
+}
+
 // Wall-clock figures: other processes on the machine show up in p99, so the load is printed next to each figure.
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {Load()} (before)");
 var results = new List<bool>
@@ -154,6 +160,7 @@ async Task<(bool Passed, string Report)> BenchmarkLongPollWakeUpAsync()
     // Subscribed before the server starts, so it runs before the long-poll waiters' own handler: the stamp is the commit's.
     app.Services.GetRequiredService<ConfigVersionFeed>().Changed += (_, _) => Interlocked.CompareExchange(ref committedAt, Stopwatch.GetTimestamp(), 0);
     await app.StartAsync();
+    Process? clients = null;
     try
     {
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -165,41 +172,32 @@ async Task<(bool Passed, string Report)> BenchmarkLongPollWakeUpAsync()
             .Select(i => nodeService.Create(new AdminCreateNodeRequest(tenant.TenantId, cluster.ClusterId, $"node-{i}", false, null, null, null)))
             .ToArray();
 
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            BaseAddress = new Uri(address),
-            Timeout = TimeSpan.FromSeconds(90),
-        };
-        HttpRequestMessage Request(HttpMethod method, string path, NodeCreated node)
-        {
-            var request = new HttpRequestMessage(method, path);
-            request.Headers.Add(NebulaHeaders.TenantId, tenant.TenantId.ToString());
-            request.Headers.Add(NebulaHeaders.ClusterId, cluster.ClusterId.ToString());
-            request.Headers.Add(NebulaHeaders.NodeId, node.NodeId.ToString());
-            request.Headers.Add(NebulaHeaders.NodeToken, node.NodeToken);
-            request.Headers.Add(NebulaHeaders.ClusterToken, cluster.ClusterToken);
-            return request;
-        }
-
+        using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
         long version = app.Services.GetRequiredService<BundleService>().Version(cluster.ClusterId);
         var waiters = app.Services.GetRequiredService<ConfigVersionWaiters>();
-        var polls = Enumerable.Range(0, pollCount).Select(async i =>
+
+        // The polls run in a child process, as daemons run on other machines: in this process their response handling
+        // would queue on the server's own thread pool and be counted as server latency. Both processes read the same
+        // monotonic clock (Stopwatch), so the child's answer stamps compare with the commit stamp taken here.
+        clients = LongPollClients.Start();
+        clients.StandardInput.WriteLine(string.Join(' ', address, tenant.TenantId, cluster.ClusterId, cluster.ClusterToken, version, pollCount));
+        foreach (var node in nodes)
         {
-            using var request = Request(HttpMethod.Get, $"/v1/config/version?current_version={version}&wait=60", nodes[i % nodeCount]);
-            using var response = await client.SendAsync(request);
-            var body = await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ConfigVersionResponse);
-            long answeredAt = Stopwatch.GetTimestamp();
-            return (Status: response.StatusCode, Version: body?.LatestVersion ?? -1, AnsweredAt: answeredAt);
-        }).ToArray();
+            clients.StandardInput.WriteLine($"{node.NodeId} {node.NodeToken}");
+        }
+        clients.StandardInput.Close();
+        var clientOutput = clients.StandardOutput.ReadToEndAsync();
+        var clientErrors = clients.StandardError.ReadToEndAsync();
 
         // Bounded wait until every poll is parked in the server, then a moment for the last ones to reach their await.
         var waitingSince = Stopwatch.StartNew();
         while (waiters.CountWaiting(cluster.ClusterId) < pollCount)
         {
-            if (waitingSince.Elapsed > TimeSpan.FromSeconds(45) || polls.Any(p => p.IsCompleted))
+            if (waitingSince.Elapsed > TimeSpan.FromSeconds(45) || clients.HasExited)
             {
-                var early = polls.Where(p => p.IsCompleted).Select(p => p.IsFaulted ? p.Exception!.GetBaseException().Message : p.Result.Status.ToString()).FirstOrDefault();
-                return (false, $"long-poll wake-up: only {waiters.CountWaiting(cluster.ClusterId)} of {pollCount} polls were waiting after {waitingSince.Elapsed.TotalSeconds:F0} s (first finished early: {early ?? "none"}) MISSED");
+                int waiting = waiters.CountWaiting(cluster.ClusterId);
+                clients.Kill();
+                return (false, $"long-poll wake-up: only {waiting} of {pollCount} polls were waiting after {waitingSince.Elapsed.TotalSeconds:F0} s; client process: {await clientErrors} MISSED");
             }
             await Task.Delay(20);
         }
@@ -209,7 +207,7 @@ async Task<(bool Passed, string Report)> BenchmarkLongPollWakeUpAsync()
         // Creating the nodes published versions too: only the change below may stamp the commit.
         Interlocked.Exchange(ref committedAt, 0);
         long sentAt = Stopwatch.GetTimestamp();
-        using (var change = Request(HttpMethod.Patch, $"/v1/nodes/{nodes[0].NodeId}/mtu", admin))
+        using (var change = LongPollClients.Request(HttpMethod.Patch, $"/v1/nodes/{nodes[0].NodeId}/mtu", tenant.TenantId, cluster.ClusterId, cluster.ClusterToken, admin.NodeId, admin.NodeToken))
         {
             change.Content = JsonContent.Create(new UpdateMtuRequest(1400), ContractsJsonContext.Default.UpdateMtuRequest);
             using var changed = await client.SendAsync(change);
@@ -218,8 +216,17 @@ async Task<(bool Passed, string Report)> BenchmarkLongPollWakeUpAsync()
                 return (false, $"long-poll wake-up: the change (PATCH mtu) failed with {(int)changed.StatusCode}: {await changed.Content.ReadAsStringAsync()} MISSED");
             }
         }
-        var answers = await Task.WhenAll(polls);
-        int woken = answers.Count(a => a.Status == HttpStatusCode.OK && a.Version > version);
+        if (!clients.WaitForExit(TimeSpan.FromSeconds(75)))
+        {
+            clients.Kill();
+            return (false, "long-poll wake-up: the polls did not all answer within 75 s MISSED");
+        }
+        var answers = (await clientOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(LongPollClients.Answer.Parse).ToArray();
+        if (clients.ExitCode != 0 || answers.Length != pollCount)
+        {
+            return (false, $"long-poll wake-up: the client process exited {clients.ExitCode} with {answers.Length} answers: {await clientErrors} MISSED");
+        }
+        int woken = answers.Count(a => a.Status == 200 && a.Version > version);
         double[] fromCommit = answers.Select(a => Stopwatch.GetElapsedTime(committedAt, a.AnsweredAt).TotalMilliseconds).Order().ToArray();
         double[] fromSend = answers.Select(a => Stopwatch.GetElapsedTime(sentAt, a.AnsweredAt).TotalMilliseconds).Order().ToArray();
         double p50 = fromCommit[pollCount / 2];
@@ -238,6 +245,12 @@ async Task<(bool Passed, string Report)> BenchmarkLongPollWakeUpAsync()
     }
     finally
     {
+        // A failed run must not leave the polling child behind.
+        if (clients is { HasExited: false })
+        {
+            clients.Kill(entireProcessTree: true);
+        }
+        clients?.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
         (logger as IDisposable)?.Dispose();
@@ -253,3 +266,87 @@ async Task<(bool Passed, string Report)> BenchmarkLongPollWakeUpAsync()
 }
 
 static IPAddress NodeIp(int index) => new([10, 42, (byte)(index / 250), (byte)(index % 250 + 1)]);
+
+/// <summary>
+/// The polling side of the wake-up benchmark, run as a child process of this program (<c>--long-poll-clients</c>). Reads
+/// from stdin a line <c>address tenant cluster cluster-token version count</c>, then one <c>node-id node-token</c> line per
+/// node; opens <c>count</c> concurrent long-polls (spread over the nodes) and, once all have answered, writes one line per
+/// answer: <c>status latest-version stopwatch-timestamp</c>.
+/// </summary>
+internal static class LongPollClients
+{
+    public const string Mode = "--long-poll-clients";
+
+    public static Process Start()
+    {
+        string self = Environment.ProcessPath!;
+        var startInfo = new ProcessStartInfo(self)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        // Under `dotnet NebulaGC.Benchmarks.dll` the process is the dotnet host: pass the assembly again.
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            startInfo.ArgumentList.Add(typeof(LongPollClients).Assembly.Location);
+        }
+        startInfo.ArgumentList.Add(Mode);
+        return Process.Start(startInfo)!;
+    }
+
+    public static async Task<int> RunAsync(TextReader input, TextWriter output)
+    {
+        string[] spec = input.ReadLine()!.Split(' ');
+        var (address, tenant, cluster, clusterToken) = (spec[0], Guid.Parse(spec[1]), Guid.Parse(spec[2]), spec[3]);
+        long version = long.Parse(spec[4], CultureInfo.InvariantCulture);
+        int count = int.Parse(spec[5], CultureInfo.InvariantCulture);
+        var nodes = new List<(Guid Id, string Token)>();
+        while (input.ReadLine() is { Length: > 0 } line)
+        {
+            string[] node = line.Split(' ');
+            nodes.Add((Guid.Parse(node[0]), node[1]));
+        }
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
+        {
+            BaseAddress = new Uri(address),
+            Timeout = TimeSpan.FromSeconds(70),
+        };
+        var polls = Enumerable.Range(0, count).Select(async i =>
+        {
+            var (nodeId, nodeToken) = nodes[i % nodes.Count];
+            using var request = Request(HttpMethod.Get, $"/v1/config/version?current_version={version}&wait=60", tenant, cluster, clusterToken, nodeId, nodeToken);
+            using var response = await client.SendAsync(request);
+            var body = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ConfigVersionResponse) : null;
+            return new Answer((int)response.StatusCode, body?.LatestVersion ?? -1, Stopwatch.GetTimestamp());
+        }).ToArray();
+        foreach (var answer in await Task.WhenAll(polls))
+        {
+            output.WriteLine(answer);
+        }
+        return 0;
+    }
+
+    public static HttpRequestMessage Request(HttpMethod method, string path, Guid tenant, Guid cluster, string clusterToken, Guid nodeId, string nodeToken)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add(NebulaHeaders.TenantId, tenant.ToString());
+        request.Headers.Add(NebulaHeaders.ClusterId, cluster.ToString());
+        request.Headers.Add(NebulaHeaders.NodeId, nodeId.ToString());
+        request.Headers.Add(NebulaHeaders.NodeToken, nodeToken);
+        request.Headers.Add(NebulaHeaders.ClusterToken, clusterToken);
+        return request;
+    }
+
+    public sealed record Answer(int Status, long Version, long AnsweredAt)
+    {
+        public static Answer Parse(string line)
+        {
+            string[] parts = line.Split(' ');
+            return new Answer(int.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
+        }
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Status} {Version} {AnsweredAt}");
+    }
+}
+
