@@ -242,7 +242,10 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
         Assert.Contains("host.crt", names);
         string keyPath = node.Directory.File("host.key");
         File.WriteAllText(keyPath, node.Key.PrivateKeyPem());
-        File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         return node.Directory.Read("config.yml");
     }
 
