@@ -96,12 +96,9 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
 
     /// <summary>
     /// Nebula 1.6 keeps an established tunnel across a SIGHUP that blocklists the peer unless <c>pki.disconnect_invalid</c> is
-    /// true; the rendered config does not set it, so a deleted node keeps its tunnels to every node that reloads (rather than
-    /// restarts) until they idle out. Measured on nebula 1.6.1: without the key b still pinged a 20 s after a's reload (this
-    /// test fails); with <c>pki.disconnect_invalid: true</c> added to the downloaded config.yml it passes. Unskip once the
-    /// renderer sets the key.
+    /// true, which the rendered config sets: a survivor that reloads (rather than restarts) drops the deleted node at once.
     /// </summary>
-    [Fact(Skip = "server gap: the rendered config lacks pki.disconnect_invalid: true, so nebula 1.6 keeps a deleted node's established tunnels across SIGHUP")]
+    [Fact]
     public async Task A_deleted_nodes_established_tunnel_is_torn_down_when_the_survivors_reload_with_sighup()
     {
         var (lighthouse, a, b) = await ClusterOfThreeAsync();
