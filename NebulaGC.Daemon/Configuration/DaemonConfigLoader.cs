@@ -16,6 +16,9 @@ public static partial class DaemonConfigLoader
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
     private static partial Regex ClusterNamePattern();
 
+    [GeneratedRegex("property '([^']+)' could not be mapped")]
+    private static partial Regex UnknownFieldPattern();
+
     public static DaemonSettings Load(string path)
     {
         string json;
@@ -25,7 +28,7 @@ public static partial class DaemonConfigLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DaemonConfigException(path, [$"cannot read the file: {e.Message}"]);
+            throw new DaemonConfigException(path, [$"cannot read the file: {e.Message} (pass --config PATH or set NEBULAGC_DAEMON_CONFIG)"]);
         }
         return Parse(json, path);
     }
@@ -39,7 +42,10 @@ public static partial class DaemonConfigLoader
         }
         catch (JsonException e)
         {
-            throw new DaemonConfigException(path, [$"not valid daemon JSON: {e.Message}"]);
+            var unknown = UnknownFieldPattern().Match(e.Message);
+            throw new DaemonConfigException(path, [unknown.Success
+                ? $"{e.Path}: unknown field '{unknown.Groups[1].Value}' (check the spelling: fields are snake_case, e.g. control_plane_urls, state_dir)"
+                : $"not valid daemon config JSON: {e.Message}"]);
         }
         if (file is null)
         {
