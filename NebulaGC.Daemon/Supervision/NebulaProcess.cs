@@ -125,6 +125,9 @@ public sealed class NebulaProcess : IDisposable
         return null;
     }
 
+    /// <summary>True while <paramref name="pid"/> exists and is not a zombie.</summary>
+    public static bool IsAlive(int pid) => ReadStartTicks(pid) is not null;
+
     /// <summary>Field 22 of <c>/proc/&lt;pid&gt;/stat</c>; null when the process is gone or a zombie.</summary>
     internal static long? ReadStartTicks(int pid)
     {
