@@ -212,7 +212,8 @@ public sealed class ControlPlaneClient : IDisposable
         Uri? next;
         lock (gate)
         {
-            next = master;
+            // Without a known master, ask the instance that answered reads: it is the master or names it in its 503.
+            next = master ?? preferred;
         }
         bool probed = false;
         while (true)
@@ -360,7 +361,7 @@ public sealed class ControlPlaneClient : IDisposable
     {
         if (content.Headers.ContentLength > maxBytes)
         {
-            throw new InvalidDataException($"the bundle is {content.Headers.ContentLength} bytes, more than the {maxBytes} allowed");
+            throw new InvalidDataException($"the bundle is {content.Headers.ContentLength} bytes, more than the {maxBytes} bytes allowed");
         }
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
         using var buffer = new MemoryStream();
@@ -370,7 +371,7 @@ public sealed class ControlPlaneClient : IDisposable
         {
             if (buffer.Length + read > maxBytes)
             {
-                throw new InvalidDataException($"the bundle is larger than the {maxBytes} bytes allowed");
+                throw new InvalidDataException($"the bundle is more than the {maxBytes} bytes allowed");
             }
             buffer.Write(chunk, 0, read);
         }
