@@ -110,6 +110,7 @@ public sealed class ClusterAgent
                 latestVersion = latest;
                 lastPollAt = time.GetUtcNow();
                 SetError(null);
+                StatusChanged?.Invoke();
                 if (latest != state.AppliedVersion && latest != state.RejectedVersion)
                 {
                     await ApplyNewVersionAsync(cancellationToken);

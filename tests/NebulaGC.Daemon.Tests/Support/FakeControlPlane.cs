@@ -53,6 +53,8 @@ public sealed class FakeControlPlane : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // Stopping must look like an outage, not wait for in-flight long-polls.
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromMilliseconds(100));
         var app = builder.Build();
         var fake = new FakeControlPlane(app);
         fake.Map();
