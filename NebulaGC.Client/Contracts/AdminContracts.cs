@@ -35,12 +35,16 @@ public sealed record ClusterInfo(
     int NodeCount,
     DateTimeOffset CreatedAt);
 
-public sealed record AdminCreateNodeRequest(Guid TenantId, Guid ClusterId, string Name, bool IsAdmin, int? Mtu, IReadOnlyList<string>? Groups);
+public sealed record AdminCreateNodeRequest(Guid TenantId, Guid ClusterId, string Name, bool IsAdmin, int? Mtu, IReadOnlyList<string>? Groups, string? ClusterToken);
 
+/// <summary>
+/// <c>ClusterToken</c> is only ever stored as a hash: it is echoed when the caller presented it (the REST API's
+/// header, the CLI's <c>--cluster-token</c>) and null otherwise.
+/// </summary>
 public sealed record NodeCreated(
     Guid NodeId,
     string NodeToken,
-    string ClusterToken,
+    string? ClusterToken,
     Guid TenantId,
     Guid ClusterId,
     string OverlayIp,

@@ -1,0 +1,85 @@
+using NebulaGC.Client.Contracts;
+using NebulaGC.Server.Domain;
+using NebulaGC.Server.Ha;
+using NebulaGC.Server.Observability;
+using NebulaGC.Server.Security;
+
+namespace NebulaGC.Server.Api.Auth;
+
+/// <summary>Endpoint metadata: only admin nodes may call it.</summary>
+public sealed class AdminOnlyAttribute : Attribute;
+
+/// <summary>Endpoint metadata: it changes state, so a replica answers 503 before anything else.</summary>
+public sealed class WritesStateAttribute : Attribute;
+
+/// <summary>
+/// Authenticates every cluster-scoped call. The client always sees the same generic 401; the log gets the exact reason
+/// with the source IP, path and token fingerprints (never a token).
+/// </summary>
+public sealed class NodeAuthenticationFilter(
+    NodeAuthenticator authenticator,
+    FailedAuthGuard failedAuth,
+    RateLimits limits,
+    RoleState role,
+    ServerMetrics metrics,
+    ILogger<NodeAuthenticationFilter> logger) : IEndpointFilter
+{
+    private const string NodeItem = "nebulagc.node";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var http = invocation.HttpContext;
+        var endpoint = http.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<WritesStateAttribute>() is not null && !role.IsMaster)
+        {
+            throw new ReplicaReadOnly();
+        }
+        var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (failedAuth.RetryAfter(ip) is { } wait)
+        {
+            metrics.RateLimited.WithLabels("failed_auth").Inc();
+            throw new RateLimited("too many failed authentication attempts from this address", wait);
+        }
+        var headers = http.Request.Headers;
+        var presented = new PresentedCredentials(
+            headers[NebulaHeaders.TenantId], headers[NebulaHeaders.ClusterId], headers[NebulaHeaders.NodeId],
+            headers[NebulaHeaders.NodeToken], headers[NebulaHeaders.ClusterToken]);
+        var result = authenticator.Authenticate(presented);
+        if (result.Node is not { } node)
+        {
+            failedAuth.RecordFailure(ip);
+            metrics.AuthFailures.WithLabels(result.FailureReason!).Inc();
+            logger.LogWarning(
+                "Authentication failed: {Reason}; ip={RemoteIp} path={Path} tenant={TenantId} cluster={ClusterId} node={NodeId} node_token_fp={NodeTokenFingerprint} cluster_token_fp={ClusterTokenFingerprint}",
+                result.FailureReason, ip, http.Request.Path.Value, Printable(presented.TenantId), Printable(presented.ClusterId), Printable(presented.NodeId),
+                TokenService.Fingerprint(presented.NodeToken), TokenService.Fingerprint(presented.ClusterToken));
+            throw new Unauthorized();
+        }
+        if (endpoint?.Metadata.GetMetadata<AdminOnlyAttribute>() is not null && !node.IsAdmin)
+        {
+            throw new Forbidden("this operation needs an admin node");
+        }
+        if (limits.PerNode.TryAcquire(node.NodeId.ToString()) is { } nodeWait)
+        {
+            metrics.RateLimited.WithLabels("node").Inc();
+            throw new RateLimited($"node request limit of {limits.PerNode.Permits} per minute exceeded", nodeWait);
+        }
+        http.Items[NodeItem] = node;
+        return await next(invocation);
+    }
+
+    /// <summary>The authenticated caller of the current request (set by this filter).</summary>
+    public static AuthenticatedNode Caller(HttpContext http) =>
+        http.Items[NodeItem] as AuthenticatedNode ?? throw new InvalidOperationException("endpoint is missing the node authentication filter");
+
+    /// <summary>Ids are logged only when they parse as ids, so a header cannot smuggle a token or control characters into the log.</summary>
+    private static string Printable(string? id) => Guid.TryParse(id, out var g) ? g.ToString() : string.IsNullOrEmpty(id) ? "none" : "malformed";
+}
+
+/// <summary>The request limits of SPEC §3, shared by the filter and the upload endpoint.</summary>
+public sealed class RateLimits(TimeProvider time)
+{
+    public KeyedRateLimiter PerNode { get; } = new(100, TimeSpan.FromMinutes(1), time);
+
+    public KeyedRateLimiter UploadsPerCluster { get; } = new(10, TimeSpan.FromMinutes(1), time);
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using NebulaGC.Client.Contracts;
+using NebulaGC.Server.Ha;
+using NebulaGC.Server.Services;
+
+namespace NebulaGC.Server.Api.Health;
+
+/// <summary>Unauthenticated probes for load balancers, orchestrators and clients looking for the master.</summary>
+public static class HealthEndpoints
+{
+    public static RouteGroupBuilder MapHealthEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1").WithTags("Health");
+
+        group.MapGet("/healthz", () => TypedResults.Ok(new HealthResponse("ok")))
+            .WithSummary("Liveness: the process answers. Touches no database.");
+
+        group.MapGet("/readyz", Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>> (StatusService status) =>
+                status.ReadinessProblem() is { } problem
+                    ? TypedResults.Json(new HealthResponse(problem), ContractsJsonContext.Default.HealthResponse, statusCode: StatusCodes.Status503ServiceUnavailable)
+                    : TypedResults.Ok(new HealthResponse("ok")))
+            .WithSummary("Readiness: 200 when the database is open and migrated and the role is known, else 503.");
+
+        group.MapGet("/check-master", (RoleState role) => TypedResults.Ok(new CheckMasterResponse(role.IsMaster, role.InstanceId, role.Epoch)))
+            .WithSummary("Whether this instance accepts writes. Touches no database; load balancers route writes with it.");
+
+        group.MapGet("/replicas", (ReplicaService replicas) => TypedResults.Ok(replicas.List()))
+            .WithSummary("Every control-plane instance this deployment knows of.");
+
+        return group;
+    }
+}

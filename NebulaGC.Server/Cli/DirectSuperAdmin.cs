@@ -1,0 +1,58 @@
+using NebulaGC.Client.Contracts;
+using NebulaGC.Server.Configuration;
+using NebulaGC.Server.Data;
+using NebulaGC.Server.Data.Stores;
+using NebulaGC.Server.Security;
+using NebulaGC.Server.Services;
+
+namespace NebulaGC.Server.Cli;
+
+/// <summary>Super-admin operations on the database file itself, for when no server is running.</summary>
+public sealed class DirectSuperAdmin(string dbPath, Func<HmacSecret> secret) : ISuperAdmin
+{
+    private readonly Lazy<ServiceContext> _context = new(() =>
+    {
+        var database = new Database(dbPath, readOnly: false);
+        RequireMigrated(database);
+        return new ServiceContext(database, new TokenService(secret()), TimeProvider.System, new ConfigVersionFeed());
+    });
+
+    public TenantInfo CreateTenant(string name) => new TenantService(_context.Value).Create(name);
+
+    public List<TenantInfo> ListTenants() => new TenantService(_context.Value).List();
+
+    public ClusterCreated CreateCluster(CreateClusterRequest request) => new ClusterService(_context.Value).Create(request);
+
+    public List<ClusterInfo> ListClusters(Guid tenantId) => new ClusterService(_context.Value).List(tenantId);
+
+    public NodeCreated CreateNode(AdminCreateNodeRequest request) => new NodeService(_context.Value).Create(request);
+
+    public List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId) => new NodeService(_context.Value).List(tenantId, clusterId);
+
+    /// <summary>The status of a database no server has open: role "offline", the last recorded master and epoch.</summary>
+    public ServerStatus Status()
+    {
+        if (!File.Exists(dbPath))
+        {
+            throw new CliError($"database '{dbPath}' does not exist; create it with: nebulagc-server migrate --db {dbPath}");
+        }
+        var database = new Database(dbPath, readOnly: true);
+        var schema = database.Read(Migrator.CurrentVersion);
+        var state = schema > 0 ? database.Read(c => HaStore.State(c, null)) : new HaStateRow(0, null, null);
+        var instanceId = InstanceIdentity.TryRead(database.Path) ?? "unknown";
+        return new ServerStatus(instanceId, "offline", state.Epoch, StatusService.ProductVersion, database.Path, schema, state.MasterUrl);
+    }
+
+    private static void RequireMigrated(Database database)
+    {
+        if (!File.Exists(database.Path))
+        {
+            throw new CliError($"database '{database.Path}' does not exist; create it with: nebulagc-server migrate --db {database.Path}");
+        }
+        var version = database.Read(Migrator.CurrentVersion);
+        if (version != Migrator.LatestVersion)
+        {
+            throw new CliError($"database '{database.Path}' is at schema version {version}, this build needs {Migrator.LatestVersion}; run: nebulagc-server migrate --db {database.Path}");
+        }
+    }
+}

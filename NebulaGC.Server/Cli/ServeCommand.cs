@@ -1,0 +1,115 @@
+using System.CommandLine;
+using NebulaGC.Server.Configuration;
+using NebulaGC.Server.Ha;
+using NebulaGC.Server.Hosting;
+using NebulaGC.Server.Observability;
+using NebulaGC.Server.Security;
+
+namespace NebulaGC.Server.Cli;
+
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var listen = new Option<string>("--listen") { Description = $"API listen address host:port (NEBULAGC_LISTEN_ADDR, default {ServerOptions.DefaultListen})." };
+        var db = CliOptions.Db();
+        var role = new Option<string?>("--role") { Description = "master or replica (NEBULAGC_ROLE)." };
+        var master = new Option<bool>("--master") { Description = "Alias of --role master." };
+        var replicate = new Option<bool>("--replicate") { Description = "Alias of --role replica." };
+        var instanceId = new Option<string?>("--instance-id") { Description = "Stable id of this instance (NEBULAGC_INSTANCE_ID); default: kept in 'instance-id' beside the database." };
+        var publicUrl = new Option<string?>("--public-url") { Description = "URL clients reach this instance on (NEBULAGC_PUBLIC_URL); replicas send writers there." };
+        var adminSocket = CliOptions.AdminSocket();
+        var metricsAddr = new Option<string?>("--metrics-addr") { Description = "Separate listener for /metrics, host:port (NEBULAGC_METRICS_ADDR); off by default." };
+        var secretFile = CliOptions.HmacSecretFile();
+
+        var command = new Command("serve", "Run the control-plane server.")
+        {
+            listen, db, role, master, replicate, instanceId, publicUrl, adminSocket, metricsAddr, secretFile,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var serverRole = ResolveRole(parse.GetValue(role), parse.GetValue(master), parse.GetValue(replicate), CliOptions.Env("NEBULAGC_ROLE"));
+            var dbPath = parse.GetValue(db)!;
+            var options = new ServerOptions
+            {
+                Listen = parse.GetValue(listen) ?? CliOptions.Env("NEBULAGC_LISTEN_ADDR") ?? ServerOptions.DefaultListen,
+                DbPath = dbPath,
+                Role = serverRole,
+                InstanceId = InstanceIdentity.Resolve(parse.GetValue(instanceId) ?? CliOptions.Env("NEBULAGC_INSTANCE_ID"), dbPath),
+                PublicUrl = parse.GetValue(publicUrl) ?? CliOptions.Env("NEBULAGC_PUBLIC_URL"),
+                AdminSocket = parse.GetValue(adminSocket) is { Length: > 0 } socket ? socket : null,
+                MetricsAddress = parse.GetValue(metricsAddr) ?? CliOptions.Env("NEBULAGC_METRICS_ADDR"),
+                TrustedProxies = (CliOptions.Env("NEBULAGC_TRUSTED_PROXIES") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                TlsCertificate = CliOptions.Env("NEBULAGC_TLS_CERT"),
+                TlsKey = CliOptions.Env("NEBULAGC_TLS_KEY"),
+                LogLevel = CliOptions.Env("NEBULAGC_LOG_LEVEL") ?? "information",
+                LogFormat = CliOptions.Env("NEBULAGC_LOG_FORMAT") ?? "json",
+            };
+            var secret = HmacSecret.Load(parse.GetValue(secretFile), Environment.GetEnvironmentVariable);
+            var logger = CreateLogger(options);
+            try
+            {
+                await using var app = ServerHost.Build(options, secret, logger);
+                logger.Information("nebulagc-server {Version} starting as {Role} (instance {InstanceId}) on {Listen}, database {DbPath}",
+                    Services.StatusService.ProductVersion, options.Role.ToString().ToLowerInvariant(), options.InstanceId, options.Listen, options.DbPath);
+                await app.RunAsync(cancellation);
+            }
+            finally
+            {
+                (logger as IDisposable)?.Dispose();
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Exactly one role, from the flags or else NEBULAGC_ROLE; none or conflicting ones are refused.</summary>
+    public static ServerRole ResolveRole(string? role, bool master, bool replicate, string? environmentRole)
+    {
+        var declared = new List<string>();
+        if (role is not null)
+        {
+            declared.Add(role);
+        }
+        if (master)
+        {
+            declared.Add("master");
+        }
+        if (replicate)
+        {
+            declared.Add("replica");
+        }
+        if (declared.Count == 0 && environmentRole is not null)
+        {
+            declared.Add(environmentRole);
+        }
+        if (declared.Count == 0)
+        {
+            throw new CliError("no role given: pass --master, --replicate or --role master|replica (or set NEBULAGC_ROLE)", 2);
+        }
+        var roles = declared.Select(Parse).Distinct().ToList();
+        if (roles.Count > 1 || (master && replicate))
+        {
+            throw new CliError($"conflicting roles given ({string.Join(", ", declared)}): an instance is either the master or a replica", 2);
+        }
+        return roles[0];
+    }
+
+    private static ServerRole Parse(string role) => role.ToLowerInvariant() switch
+    {
+        "master" => ServerRole.Master,
+        "replica" or "replicate" => ServerRole.Replica,
+        _ => throw new CliError($"role '{role}' is unknown: use master or replica", 2),
+    };
+
+    private static Serilog.ILogger CreateLogger(ServerOptions options)
+    {
+        try
+        {
+            return ServerLogger.Create(options.LogLevel, options.LogFormat);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliError(ex.Message, 2);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using NebulaGC.Server.Ha;
+
+namespace NebulaGC.Server.Configuration;
+
+/// <summary>Everything <c>serve</c> is configured with; each value comes from a flag or its <c>NEBULAGC_*</c> variable.</summary>
+public sealed record ServerOptions
+{
+    public const string DefaultListen = "127.0.0.1:8080";
+    public const string DefaultDbPath = "/var/lib/nebulagc/nebulagc.db";
+    public const string DefaultAdminSocket = "/run/nebulagc/admin.sock";
+
+    public required string Listen { get; init; }
+
+    public required string DbPath { get; init; }
+
+    public required ServerRole Role { get; init; }
+
+    public required string InstanceId { get; init; }
+
+    public string? PublicUrl { get; init; }
+
+    /// <summary>Unix socket for super-admin operations (mode 0600); null turns it off.</summary>
+    public string? AdminSocket { get; init; }
+
+    /// <summary>Separate listener for <c>/metrics</c>, e.g. <c>127.0.0.1:9090</c>; off when null.</summary>
+    public string? MetricsAddress { get; init; }
+
+    /// <summary>Peers whose <c>X-Forwarded-For</c> is believed: IPs or CIDRs.</summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+
+    public string? TlsCertificate { get; init; }
+
+    public string? TlsKey { get; init; }
+
+    public string LogLevel { get; init; } = "information";
+
+    public string LogFormat { get; init; } = "json";
+}

@@ -1,0 +1,85 @@
+-- 0001: the initial schema. Tenants own clusters; clusters own nodes, bundles and retired addresses.
+-- Timestamps are ISO-8601 UTC text; tokens are stored only as HMAC-SHA256 digests.
+
+CREATE TABLE tenants (
+    tenant_id   TEXT PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL
+);
+
+CREATE TABLE clusters (
+    cluster_id                  TEXT PRIMARY KEY,
+    tenant_id                   TEXT NOT NULL REFERENCES tenants(tenant_id) ON DELETE CASCADE,
+    name                        TEXT NOT NULL,
+    pki_mode                    TEXT NOT NULL CHECK (pki_mode IN ('managed', 'external')),
+    overlay_cidr                TEXT NOT NULL,
+    config_version              INTEGER NOT NULL DEFAULT 1,
+    cluster_token_hash          BLOB NOT NULL,
+    previous_token_hash         BLOB,
+    previous_token_expires_at   TEXT,
+    provide_lighthouse          INTEGER NOT NULL DEFAULT 0,
+    lighthouse_port             INTEGER NOT NULL DEFAULT 4242,
+    created_at                  TEXT NOT NULL,
+    UNIQUE (tenant_id, name)
+);
+
+CREATE TABLE nodes (
+    node_id          TEXT PRIMARY KEY,
+    cluster_id       TEXT NOT NULL REFERENCES clusters(cluster_id) ON DELETE CASCADE,
+    tenant_id        TEXT NOT NULL REFERENCES tenants(tenant_id) ON DELETE CASCADE,
+    name             TEXT NOT NULL,
+    token_hash       BLOB NOT NULL,
+    is_admin         INTEGER NOT NULL DEFAULT 0,
+    mtu              INTEGER NOT NULL DEFAULT 1300 CHECK (mtu BETWEEN 1280 AND 9000),
+    overlay_ip       TEXT NOT NULL,
+    groups_json      TEXT NOT NULL DEFAULT '[]',
+    routes_json      TEXT NOT NULL DEFAULT '[]',
+    is_lighthouse    INTEGER NOT NULL DEFAULT 0,
+    public_ip        TEXT,
+    lighthouse_port  INTEGER,
+    is_relay         INTEGER NOT NULL DEFAULT 0,
+    created_at       TEXT NOT NULL,
+    UNIQUE (cluster_id, name),
+    UNIQUE (cluster_id, overlay_ip)
+);
+CREATE INDEX nodes_by_cluster ON nodes (cluster_id, created_at);
+
+-- An address stays out of IPAM while a certificate issued for it could still be valid.
+CREATE TABLE retired_addresses (
+    cluster_id      TEXT NOT NULL REFERENCES clusters(cluster_id) ON DELETE CASCADE,
+    overlay_ip      TEXT NOT NULL,
+    node_id         TEXT NOT NULL,
+    retired_at      TEXT NOT NULL,
+    reusable_after  TEXT NOT NULL,
+    PRIMARY KEY (cluster_id, overlay_ip)
+);
+
+-- External-PKI bundles, kept by version so a download is the exact bytes that were validated.
+CREATE TABLE config_bundles (
+    cluster_id           TEXT NOT NULL REFERENCES clusters(cluster_id) ON DELETE CASCADE,
+    version              INTEGER NOT NULL,
+    data                 BLOB NOT NULL,
+    sha256               TEXT NOT NULL,
+    size_bytes           INTEGER NOT NULL,
+    uploaded_by_node_id  TEXT NOT NULL,
+    uploaded_at          TEXT NOT NULL,
+    PRIMARY KEY (cluster_id, version)
+);
+
+-- Control-plane instances, upserted by their stable instance id (never random per start).
+CREATE TABLE replicas (
+    instance_id   TEXT PRIMARY KEY,
+    address       TEXT,
+    role          TEXT NOT NULL,
+    last_seen_at  TEXT NOT NULL
+);
+
+-- One row: the fencing epoch and the master it names.
+CREATE TABLE ha_state (
+    id                  INTEGER PRIMARY KEY CHECK (id = 1),
+    epoch               INTEGER NOT NULL,
+    master_instance_id  TEXT,
+    master_url          TEXT,
+    updated_at          TEXT
+);
+INSERT INTO ha_state (id, epoch) VALUES (1, 0);

@@ -1,0 +1,28 @@
+using Microsoft.Data.Sqlite;
+
+namespace NebulaGC.Server.Data.Stores;
+
+/// <summary>The fencing epoch and the replica registry.</summary>
+public static class HaStore
+{
+    public static HaStateRow State(SqliteConnection c, SqliteTransaction? tx) =>
+        c.Query(tx, "SELECT epoch, master_instance_id, master_url FROM ha_state WHERE id = 1;",
+            r => new HaStateRow(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2))).Single();
+
+    public static void SetMaster(SqliteConnection c, SqliteTransaction tx, long epoch, string instanceId, string? url, DateTimeOffset at) =>
+        c.Execute("UPDATE ha_state SET epoch = $epoch, master_instance_id = $id, master_url = $url, updated_at = $at WHERE id = 1;", tx,
+            ("$epoch", epoch), ("$id", instanceId), ("$url", url), ("$at", at.ToDbTime()));
+
+    public static void UpsertReplica(SqliteConnection c, SqliteTransaction tx, ReplicaRow replica) =>
+        c.Execute("""
+            INSERT INTO replicas (instance_id, address, role, last_seen_at) VALUES ($id, $addr, $role, $seen)
+            ON CONFLICT (instance_id) DO UPDATE SET address = excluded.address, role = excluded.role, last_seen_at = excluded.last_seen_at;
+            """, tx, ("$id", replica.InstanceId), ("$addr", replica.Address), ("$role", replica.Role), ("$seen", replica.LastSeenAt.ToDbTime()));
+
+    public static List<ReplicaRow> Replicas(SqliteConnection c) =>
+        c.Query(null, "SELECT * FROM replicas ORDER BY instance_id;",
+            r => new ReplicaRow(r.GetString(r.GetOrdinal("instance_id")), r.ReadNullableString("address"), r.GetString(r.GetOrdinal("role")), r.ReadTime("last_seen_at")));
+
+    public static int PruneReplicas(SqliteConnection c, SqliteTransaction tx, DateTimeOffset unseenSince) =>
+        c.Execute("DELETE FROM replicas WHERE last_seen_at < $since;", tx, ("$since", unseenSince.ToDbTime()));
+}

@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.HttpOverrides;
+using NebulaGC.Client.Contracts;
+using NebulaGC.Server.Api.Admin;
+using NebulaGC.Server.Api.Auth;
+using NebulaGC.Server.Api.Cluster;
+using NebulaGC.Server.Api.Config;
+using NebulaGC.Server.Api.Health;
+using NebulaGC.Server.Api.Nodes;
+using NebulaGC.Server.Api.Pipeline;
+using NebulaGC.Server.Api.Routes;
+using NebulaGC.Server.Api.Topology;
+using NebulaGC.Server.Configuration;
+using NebulaGC.Server.Data;
+using NebulaGC.Server.Ha;
+using NebulaGC.Server.Observability;
+using NebulaGC.Server.Security;
+using NebulaGC.Server.Services;
+using Prometheus;
+using Serilog.Extensions.Logging;
+
+namespace NebulaGC.Server.Hosting;
+
+/// <summary>Composes the web server: listeners, services, middleware and endpoints. <c>serve</c> and the tests both build it here.</summary>
+public static class ServerHost
+{
+    /// <summary>Largest JSON request body (64 KiB); bundle uploads raise their own limit.</summary>
+    public const long MaxJsonBodyBytes = 64 * 1024;
+
+    public static WebApplication Build(ServerOptions options, HmacSecret secret, Serilog.ILogger logger, TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "nebulagc-server" });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new SerilogLoggerProvider(logger));
+        builder.Host.UseSystemd();
+
+        var metricsEndpoint = options.MetricsAddress is null ? null : ListenAddress.Parse(options.MetricsAddress, "metrics address");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxJsonBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(90);
+            kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(10));
+            kestrel.Limits.MaxConcurrentConnections = 20_000;
+            kestrel.Listen(ListenAddress.Parse(options.Listen, "listen address"), listen =>
+            {
+                if (options.TlsCertificate is not null)
+                {
+                    listen.UseHttps(LoadCertificate(options));
+                }
+            });
+            if (metricsEndpoint is not null)
+            {
+                kestrel.Listen(metricsEndpoint);
+            }
+            if (options.AdminSocket is not null)
+            {
+                kestrel.ListenUnixSocket(options.AdminSocket, socket => socket.Use(next => connection =>
+                {
+                    connection.Items[AdminEndpoints.AdminSocketTag] = true;
+                    return next(connection);
+                }));
+            }
+        });
+
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(1, OpenApiJsonContext.Default);
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+        });
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "NebulaGC API";
+            document.Info.Version = "v1";
+            document.Info.Description = "Cluster-scoped REST API of the NebulaGC control plane. Authenticate with the X-Nebula-Tenant-ID, X-Nebula-Cluster-ID, X-Nebula-Node-ID, X-Nebula-Node-Token and X-Nebula-Cluster-Token headers.";
+            document.Servers = [];
+            return Task.CompletedTask;
+        }));
+
+        var database = new Database(options.DbPath, readOnly: options.Role != ServerRole.Master);
+        var tokens = new TokenService(secret);
+        var metrics = new ServerMetrics(StatusService.ProductVersion);
+        var versions = new ConfigVersionFeed();
+        versions.Changed += (_, _) => metrics.ConfigVersionBumps.Inc();
+        var services = new ServiceContext(database, tokens, time, versions);
+        var role = new RoleState(options.InstanceId, options.Role, options.PublicUrl);
+
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(tokens);
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(versions);
+        builder.Services.AddSingleton(services);
+        builder.Services.AddSingleton(role);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<TenantService>();
+        builder.Services.AddSingleton<ClusterService>();
+        builder.Services.AddSingleton<NodeService>();
+        builder.Services.AddSingleton<BundleService>();
+        builder.Services.AddSingleton<ReplicaService>();
+        builder.Services.AddSingleton<StatusService>();
+        builder.Services.AddSingleton<NodeAuthenticator>();
+        builder.Services.AddSingleton<FailedAuthGuard>();
+        builder.Services.AddSingleton<RateLimits>();
+        builder.Services.AddSingleton<NodeAuthenticationFilter>();
+        builder.Services.AddHostedService<HeartbeatService>();
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureForwardedHeaders(forwarded, options.TrustedProxies));
+
+        var app = builder.Build();
+        HaStartup.Prepare(database, role, metrics, time);
+
+        if (options.TrustedProxies.Count > 0)
+        {
+            // With no trusted proxy the middleware must not run at all: given empty lists it would believe every peer.
+            app.UseForwardedHeaders();
+        }
+        app.UseMiddleware<RequestIdMiddleware>();
+        if (metricsEndpoint is not null)
+        {
+            // The metrics listener serves /metrics only; the API listener never does.
+            app.MapWhen(http => http.Connection.LocalPort == metricsEndpoint.Port && IsTcp(http),
+                branch => branch.UseMetricServer(settings => settings.Registry = metrics.Registry, "/metrics"));
+        }
+        app.UseMiddleware<HttpMetricsMiddleware>();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseJsonForBareStatusCodes();
+        app.UseRouting();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthEndpoints();
+        app.MapNodesEndpoints();
+        app.MapClusterEndpoints();
+        app.MapConfigEndpoints();
+        app.MapRoutesEndpoints();
+        app.MapTopologyEndpoints();
+        app.MapAdminEndpoints();
+        app.MapFallback(() => { throw new Domain.NotFound("no such endpoint"); }).ExcludeFromDescription();
+
+        if (options.AdminSocket is not null)
+        {
+            AdminSocket.Prepare(options.AdminSocket);
+            app.Lifetime.ApplicationStarted.Register(() => AdminSocket.Restrict(options.AdminSocket));
+        }
+        return app;
+    }
+
+    private static bool IsTcp(HttpContext http) => http.Connection.RemoteIpAddress is not null;
+
+    private static X509Certificate2 LoadCertificate(ServerOptions options)
+    {
+        if (options.TlsKey is null)
+        {
+            throw new Domain.BadRequest("NEBULAGC_TLS_CERT is set but NEBULAGC_TLS_KEY is not: give both PEM files");
+        }
+        return X509Certificate2.CreateFromPemFile(options.TlsCertificate!, options.TlsKey);
+    }
+
+    private static void ConfigureForwardedHeaders(ForwardedHeadersOptions forwarded, IReadOnlyList<string> trustedProxies)
+    {
+        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        // Only configured proxies are believed; with none, X-Forwarded-For is ignored entirely.
+        forwarded.KnownProxies.Clear();
+        forwarded.KnownIPNetworks.Clear();
+        foreach (var proxy in trustedProxies)
+        {
+            if (System.Net.IPNetwork.TryParse(proxy, out var network))
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+            else if (IPAddress.TryParse(proxy, out var address))
+            {
+                forwarded.KnownProxies.Add(address);
+            }
+            else
+            {
+                throw new Domain.BadRequest($"trusted proxy '{proxy}' is neither an IP address nor a CIDR");
+            }
+        }
+    }
+}

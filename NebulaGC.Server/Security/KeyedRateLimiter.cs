@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+
+namespace NebulaGC.Server.Security;
+
+/// <summary>
+/// A token bucket per key (node, cluster): <c>permits</c> per <c>window</c>, refilled continuously, bursts up to
+/// <c>permits</c>. Time comes from <see cref="TimeProvider"/> so tests can drive it.
+/// </summary>
+public sealed class KeyedRateLimiter(int permits, TimeSpan window, TimeProvider time)
+{
+    private const int MaxTrackedKeys = 200_000;
+
+    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+
+    public int Permits => permits;
+
+    /// <summary>Takes one permit: null when granted, else how long until one is available.</summary>
+    public TimeSpan? TryAcquire(string key)
+    {
+        var now = time.GetUtcNow();
+        if (_buckets.Count >= MaxTrackedKeys)
+        {
+            EvictFull(now);
+        }
+        var bucket = _buckets.GetOrAdd(key, _ => new Bucket(permits, now));
+        lock (bucket)
+        {
+            Refill(bucket, now);
+            if (bucket.Tokens >= 1)
+            {
+                bucket.Tokens -= 1;
+                return null;
+            }
+            var perToken = window / permits;
+            return perToken * (1 - bucket.Tokens);
+        }
+    }
+
+    private void Refill(Bucket bucket, DateTimeOffset now)
+    {
+        var elapsed = now - bucket.UpdatedAt;
+        if (elapsed > TimeSpan.Zero)
+        {
+            bucket.Tokens = Math.Min(permits, bucket.Tokens + elapsed / window * permits);
+            bucket.UpdatedAt = now;
+        }
+    }
+
+    private void EvictFull(DateTimeOffset now)
+    {
+        foreach (var (key, bucket) in _buckets)
+        {
+            lock (bucket)
+            {
+                Refill(bucket, now);
+                if (bucket.Tokens >= permits)
+                {
+                    _buckets.TryRemove(key, out _);
+                }
+            }
+        }
+    }
+
+    private sealed class Bucket(double tokens, DateTimeOffset updatedAt)
+    {
+        public double Tokens { get; set; } = tokens;
+
+        public DateTimeOffset UpdatedAt { get; set; } = updatedAt;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using NebulaGC.Client.Contracts;
+using NebulaGC.Server.Bundles;
+using NebulaGC.Server.Data.Stores;
+using NebulaGC.Server.Domain;
+
+namespace NebulaGC.Server.Services;
+
+/// <summary>What a node downloads: nothing new (its version is current) or the bundle with its version and hash.</summary>
+public sealed record BundleDownload(long Version, byte[]? Data, string? Sha256)
+{
+    public bool NotModified => Data is null;
+}
+
+/// <summary>External-PKI bundles: validated uploads stored by version, served verbatim to every node of the cluster.</summary>
+public sealed class BundleService(ServiceContext context)
+{
+    public BundleUploadResponse Upload(Guid clusterId, Guid uploaderNodeId, byte[] bundle)
+    {
+        BundleValidator.Validate(bundle);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bundle));
+        var now = context.Now();
+        var version = context.Database.Write((c, tx) =>
+        {
+            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
+            if (cluster.PkiMode != ClusterService.ExternalPki)
+            {
+                throw new Conflict("this cluster uses managed PKI: the server renders each node's bundle, uploads are for external-PKI clusters");
+            }
+            var next = ClusterStore.BumpVersion(c, tx, clusterId);
+            BundleStore.Insert(c, tx, new BundleRow(clusterId, next, bundle, sha256, now), uploaderNodeId);
+            return next;
+        });
+        context.Versions.Publish(clusterId, version);
+        return new BundleUploadResponse(version, now);
+    }
+
+    public long Version(Guid clusterId) => context.Database.Read(c => ClusterStore.Version(c, null, clusterId));
+
+    /// <summary>The latest bundle unless <paramref name="currentVersion"/> already is the cluster's version.</summary>
+    public BundleDownload Download(Guid clusterId, long? currentVersion) => context.Database.Read(c =>
+    {
+        var cluster = ClusterStore.Find(c, null, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
+        if (currentVersion == cluster.ConfigVersion)
+        {
+            return new BundleDownload(cluster.ConfigVersion, null, null);
+        }
+        if (cluster.PkiMode != ClusterService.ExternalPki)
+        {
+            throw new Conflict("this cluster uses managed PKI: request a node certificate first (POST /v1/node/certificate); per-node bundles are rendered from it");
+        }
+        var bundle = BundleStore.Latest(c, clusterId) ?? throw new NotFound("no bundle has been uploaded to this cluster yet");
+        return new BundleDownload(cluster.ConfigVersion, bundle.Data, bundle.Sha256);
+    });
+}

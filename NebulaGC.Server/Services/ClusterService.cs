@@ -1,0 +1,81 @@
+using NebulaGC.Client.Contracts;
+using NebulaGC.Server.Data.Stores;
+using NebulaGC.Server.Domain;
+using NebulaGC.Server.Ipam;
+using NebulaGC.Server.Security;
+
+namespace NebulaGC.Server.Services;
+
+public sealed class ClusterService(ServiceContext context)
+{
+    public const string ManagedPki = "managed";
+    public const string ExternalPki = "external";
+
+    /// <summary>The longest grace period an old cluster token may keep working after rotation.</summary>
+    public static readonly TimeSpan MaxTokenGrace = TimeSpan.FromDays(1);
+
+    public ClusterCreated Create(CreateClusterRequest request)
+    {
+        var name = Validation.Name(request.Name, "cluster");
+        var network = OverlayNetwork.Parse(request.OverlayCidr ?? OverlayNetwork.DefaultCidr);
+        var pki = request.Pki ?? ManagedPki;
+        if (pki is not (ManagedPki or ExternalPki))
+        {
+            throw new BadRequest($"pki mode '{pki}' is unknown: use managed or external");
+        }
+        var lighthousePort = Validation.Port(request.LighthousePort, "lighthouse port");
+        var token = TokenService.Generate();
+        var row = new ClusterRow(Guid.NewGuid(), request.TenantId, name, pki, network.Cidr, 1, context.Tokens.Hash(token), null, null,
+            request.ProvideLighthouse, lighthousePort, context.Now());
+        context.Database.Write((c, tx) =>
+        {
+            if (TenantStore.Find(c, tx, request.TenantId) is null)
+            {
+                throw new NotFound($"tenant {request.TenantId} does not exist");
+            }
+            if (ClusterStore.NameExists(c, tx, request.TenantId, name))
+            {
+                throw new Conflict($"tenant {request.TenantId} already has a cluster named '{name}'");
+            }
+            ClusterStore.Insert(c, tx, row);
+            return row;
+        });
+        return new ClusterCreated(row.ClusterId, row.TenantId, row.Name, token, row.OverlayCidr, row.PkiMode, row.ConfigVersion, row.CreatedAt);
+    }
+
+    public List<ClusterInfo> List(Guid tenantId) => context.Database.Read(c =>
+    {
+        if (TenantStore.Find(c, null, tenantId) is null)
+        {
+            throw new NotFound($"tenant {tenantId} does not exist");
+        }
+        return ClusterStore.ListForTenant(c, tenantId)
+            .Select(x => new ClusterInfo(x.Cluster.ClusterId, x.Cluster.TenantId, x.Cluster.Name, x.Cluster.OverlayCidr, x.Cluster.PkiMode,
+                x.Cluster.ConfigVersion, x.NodeCount, x.Cluster.CreatedAt))
+            .ToList();
+    });
+
+    /// <summary>
+    /// Replaces the cluster token. With a grace period the previous token keeps working until it ends, so nodes can be
+    /// re-configured without an outage; the config version moves so daemons notice.
+    /// </summary>
+    public ClusterTokenResponse RotateToken(Guid clusterId, int? graceSeconds)
+    {
+        var grace = TimeSpan.FromSeconds(graceSeconds ?? 0);
+        if (grace < TimeSpan.Zero || grace > MaxTokenGrace)
+        {
+            throw new BadRequest($"grace_seconds {graceSeconds} is out of range: use 0–{(int)MaxTokenGrace.TotalSeconds}");
+        }
+        var token = TokenService.Generate();
+        var now = context.Now();
+        DateTimeOffset? validUntil = grace > TimeSpan.Zero ? now + grace : null;
+        var version = context.Database.Write((c, tx) =>
+        {
+            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
+            ClusterStore.ReplaceToken(c, tx, clusterId, context.Tokens.Hash(token), validUntil is null ? null : cluster.TokenHash, validUntil);
+            return ClusterStore.BumpVersion(c, tx, clusterId);
+        });
+        context.Versions.Publish(clusterId, version);
+        return new ClusterTokenResponse(token, validUntil);
+    }
+}
