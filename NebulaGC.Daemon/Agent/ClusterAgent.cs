@@ -184,6 +184,17 @@ public sealed class ClusterAgent
             return;
         }
         log.Info(component, $"version {bundle.Version} available ({bundle.Content.Length} bytes from {bundle.Source.GetLeftPart(UriPartial.Authority)}); applied is {state.AppliedVersion}");
+        if (state.AppliedSha256 is { } appliedSha && string.Equals(bundle.Sha256, appliedSha, StringComparison.OrdinalIgnoreCase)
+            && Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bundle.Content)) == appliedSha)
+        {
+            // The version moved for a change that does not touch this node's bundle (e.g. another node's MTU under
+            // external PKI): record it, leave nebula alone.
+            state = state with { AppliedVersion = bundle.Version, AppliedAt = time.GetUtcNow() };
+            state.Save(paths.StateFile);
+            log.Info(component, $"version {bundle.Version} carries the bundle already applied; nebula not restarted");
+            StatusChanged?.Invoke();
+            return;
+        }
         StagedConfig staged;
         try
         {

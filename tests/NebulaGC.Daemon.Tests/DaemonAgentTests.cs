@@ -197,6 +197,22 @@ public sealed class DaemonAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_version_with_an_identical_bundle_is_recorded_without_restarting_nebula()
+    {
+        var bundle = nebula.Bundle(NebulaFixture.FreeUdpPort());
+        server.Publish(1, bundle);
+        daemon.Start();
+        await daemon.WaitForAsync(s => s.AppliedVersion == 1 && s.Nebula.State == "running");
+        var before = daemon.Nebula();
+
+        server.Publish(2, bundle);
+
+        await daemon.WaitForAsync(s => s.AppliedVersion == 2);
+        Assert.Equal(before, daemon.Nebula());
+        Assert.Contains("carries the bundle already applied", daemon.Log);
+    }
+
+    [Fact]
     public async Task A_server_without_long_poll_is_polled_at_the_poll_interval()
     {
         server.LongPoll = false;
