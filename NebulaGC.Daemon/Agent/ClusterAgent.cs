@@ -31,6 +31,7 @@ public sealed class ClusterAgent
     private bool certificateSettled;
     private DateTimeOffset nextReplicaRefresh = DateTimeOffset.MinValue;
     private long? latestVersion;
+    private long? applyingVersion;
     private DateTimeOffset? lastPollAt;
     private string? lastError;
     private Rejection? lastRejection;
@@ -61,7 +62,7 @@ public sealed class ClusterAgent
 
     public ClusterStatus Status => new(
         cluster.Name, cluster.ClusterId, cluster.NodeId, cluster.NodeTokenFingerprint,
-        state.AppliedVersion, state.AppliedAt, latestVersion, lastPollAt, client.PreferredUrl.ToString(),
+        state.AppliedVersion, state.AppliedAt, applyingVersion, latestVersion, lastPollAt, client.PreferredUrl.ToString(),
         lastError, lastRejection, Supervisor.Status);
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -208,8 +209,17 @@ public sealed class ClusterAgent
 
         string? previousDir = state.AppliedDir;
         long previousVersion = state.AppliedVersion;
+        applyingVersion = staged.Version;
         applier.Activate(staged.DirName);
-        var outcome = await Supervisor.RestartAsync(cancellationToken);
+        RestartOutcome outcome;
+        try
+        {
+            outcome = await Supervisor.RestartAsync(cancellationToken);
+        }
+        finally
+        {
+            applyingVersion = null;
+        }
         if (outcome is RestartOutcome.ExitedEarly crash)
         {
             string reason = $"nebula exited{(crash.ExitCode is { } c ? $" with code {c}" : "")} within {supervision.Probation.TotalSeconds:0.#} s on version {staged.Version}: {LastLines(crash.Output)}";

@@ -62,6 +62,10 @@ public static class StatusCommand
         {
             string nebula = c.Nebula.Adopted ? $"{c.Nebula.State} (adopted)" : c.Nebula.State;
             text.AppendLine($"{c.Name,-16} {"v" + c.AppliedVersion,-8} {(c.LatestVersion is { } l ? "v" + l : "?"),-8} {nebula,-20} {c.Nebula.Pid?.ToString() ?? "-",-8} {c.ControlPlaneUrl}");
+            if (c.ApplyingVersion is { } applying)
+            {
+                text.AppendLine($"  applying version {applying}: nebula restarted on it and on probation");
+            }
             if (c.LastError is not null)
             {
                 text.AppendLine($"  problem: {c.LastError}");

@@ -13,6 +13,7 @@ public sealed record DaemonStatus(
 
 /// <param name="NodeTokenFingerprint">First 8 hex chars of the node token's SHA-256 (never the token).</param>
 /// <param name="LatestVersion">Newest version the control plane reported; null before the first successful poll.</param>
+/// <param name="ApplyingVersion">A version nebula was just switched to and is on probation with; null otherwise.</param>
 /// <param name="LastError">Why the last poll, download or apply failed; null when it worked.</param>
 /// <param name="LastRejection">The newest version that was not applied, and why.</param>
 public sealed record ClusterStatus(
@@ -22,6 +23,7 @@ public sealed record ClusterStatus(
     string NodeTokenFingerprint,
     long AppliedVersion,
     DateTimeOffset? AppliedAt,
+    long? ApplyingVersion,
     long? LatestVersion,
     DateTimeOffset? LastPollAt,
     string? ControlPlaneUrl,
