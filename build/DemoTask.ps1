@@ -1,9 +1,13 @@
 # Demo: a local master on an embedded SQLite file under .demo/, bootstrapped and called once.
 
-function Get-FreeTcpPort {
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start()
-    try { return $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+# The documented default port 8080 when it is free, else any free port.
+function Get-DemoPort {
+    foreach ($port in 8080, 0) {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $port)
+        try { $listener.Start(); return $listener.LocalEndpoint.Port }
+        catch [System.Net.Sockets.SocketException] { continue }
+        finally { $listener.Stop() }
+    }
 }
 
 function Invoke-ServerCli {
@@ -40,13 +44,13 @@ function Invoke-DemoTask {
     else {
         $tenant = Invoke-ServerCli $server @('tenant', 'create', '--name', 'demo', '--db', $db, '--output', 'json') | ConvertFrom-Json
         $cluster = Invoke-ServerCli $server @('cluster', 'create', '--tenant-id', $tenant.tenant_id, '--name', 'demo-net', '--overlay-cidr', '10.42.0.0/16', '--db', $db, '--output', 'json') | ConvertFrom-Json
-        $credentials = Invoke-ServerCli $server @('node', 'create', '--tenant-id', $tenant.tenant_id, '--cluster-id', $cluster.cluster_id, '--name', 'demo-admin', '--admin', '--db', $db, '--output', 'json') | ConvertFrom-Json
+        $credentials = Invoke-ServerCli $server @('node', 'create', '--tenant-id', $tenant.tenant_id, '--cluster-id', $cluster.cluster_id, '--name', 'demo-admin', '--admin', '--cluster-token', $cluster.cluster_token, '--db', $db, '--output', 'json') | ConvertFrom-Json
         New-Item -ItemType File $credentialsFile | Out-Null
         chmod 600 $credentialsFile
         $credentials | ConvertTo-Json | Set-Content $credentialsFile
     }
 
-    $port = Get-FreeTcpPort
+    $port = Get-DemoPort
     $baseUrl = "http://127.0.0.1:$port"
     $log = Join-Path $demo 'server.log'
     $process = Start-Process -FilePath dotnet -PassThru -NoNewWindow -RedirectStandardOutput $log -RedirectStandardError (Join-Path $demo 'server.err.log') `
@@ -70,7 +74,9 @@ function Invoke-DemoTask {
         Write-Host ''
         Write-Host "NebulaGC demo master on $baseUrl (database $db, log $log)"
         Write-Host "Admin node credentials (also in $credentialsFile, mode 0600):"
-        $credentials | Format-List tenant_id, cluster_id, node_id, node_token, cluster_token, overlay_ip | Out-Host
+        foreach ($field in 'tenant_id', 'cluster_id', 'node_id', 'node_token', 'cluster_token', 'overlay_ip') {
+            Write-Host ('  {0,-14} {1}' -f "${field}:", $credentials.$field)
+        }
         Write-Host 'One API call - list the nodes of the demo cluster:'
         Write-Host ("curl -s $baseUrl/v1/nodes -H 'X-Nebula-Tenant-ID: {0}' -H 'X-Nebula-Cluster-ID: {1}' -H 'X-Nebula-Node-ID: {2}' -H 'X-Nebula-Node-Token: {3}' -H 'X-Nebula-Cluster-Token: {4}'" -f `
                 $credentials.tenant_id, $credentials.cluster_id, $credentials.node_id, $credentials.node_token, $credentials.cluster_token)

@@ -110,7 +110,9 @@ public static class ServerHost
         builder.Services.AddSingleton<FailedAuthGuard>();
         builder.Services.AddSingleton<RateLimits>();
         builder.Services.AddSingleton<NodeAuthenticationFilter>();
+        builder.Services.AddSingleton<ConfigVersionWaiters>();
         builder.Services.AddHostedService<HeartbeatService>();
+        builder.Services.AddHostedService<ConfigVersionPoller>();
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureForwardedHeaders(forwarded, options.TrustedProxies));
 
         var app = builder.Build();

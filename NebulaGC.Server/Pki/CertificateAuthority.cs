@@ -52,11 +52,15 @@ public sealed class CertificateAuthority
         RequirePositiveLifetime(request.Lifetime);
         RequireGroups(request.Groups);
         DateTimeOffset now = TruncateToSeconds(timeProvider.GetUtcNow());
+        if (request.Lifetime > DateTimeOffset.MaxValue - now)
+        {
+            throw new CertificateRequestException($"CA lifetime {request.Lifetime} reaches past the year 9999");
+        }
         Ed25519KeyPair key = Ed25519KeyPair.Generate();
         var details = new NebulaCertificateDetails
         {
             Name = request.Name,
-            Ips = request.Ips,
+            Ips = NetworksOnly(request.Ips),
             Subnets = NetworksOnly(request.Subnets),
             Groups = request.Groups,
             NotBefore = now - ClockSkewAllowance,
@@ -152,17 +156,16 @@ public sealed class CertificateAuthority
             throw new CertificateRequestException($"the CA expired at {ca.NotAfter:O}; rotate the cluster CA");
         }
         DateTimeOffset notBefore = Max(now - ClockSkewAllowance, ca.NotBefore);
-        DateTimeOffset notAfter = now + TruncateToSeconds(request.Lifetime);
-        if (notAfter > ca.NotAfter)
-        {
-            notAfter = ca.NotAfter;
-        }
+        // Compared as spans so that a huge requested lifetime is clamped instead of overflowing.
+        DateTimeOffset notAfter = TruncateToSeconds(request.Lifetime) >= ca.NotAfter - now
+            ? ca.NotAfter
+            : now + TruncateToSeconds(request.Lifetime);
         var details = new NebulaCertificateDetails
         {
             Name = request.Name,
             Ips = [request.OverlayAddress],
             Subnets = subnets,
-            Groups = request.Groups,
+            Groups = request.Groups.ToArray(),
             NotBefore = notBefore,
             NotAfter = notAfter,
             PublicKey = publicKey,
@@ -199,9 +202,9 @@ public sealed class CertificateAuthority
         }
     }
 
-    // Nebula stores subnets as network addresses (what Go's ParseCIDR yields), so host bits are cleared.
-    private static OverlayAddress[] NetworksOnly(IReadOnlyList<OverlayAddress> subnets) =>
-        subnets.Select(subnet => subnet.Network).ToArray();
+    // nebula-cert stores CA networks and subnets as network addresses (what Go's ParseCIDR yields): host bits cleared.
+    private static OverlayAddress[] NetworksOnly(IReadOnlyList<OverlayAddress> networks) =>
+        networks.Select(network => network.Network).ToArray();
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset instant) =>
         DateTimeOffset.FromUnixTimeSeconds(instant.ToUnixTimeSeconds());

@@ -35,6 +35,8 @@ internal static class NebulaCertificateProtobuf
     /// <summary>The only curve NebulaGC issues and accepts (enum value 0, so it is never written).</summary>
     private const ulong Curve25519 = 0;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static byte[] MarshalCertificate(byte[] marshalledDetails, ReadOnlySpan<byte> signature)
     {
         var writer = new ArrayBufferWriter<byte>(marshalledDetails.Length + signature.Length + 8);
@@ -325,7 +327,7 @@ internal static class NebulaCertificateProtobuf
         {
             try
             {
-                return new UTF8Encoding(false, true).GetString(ReadLengthDelimited());
+                return StrictUtf8.GetString(ReadLengthDelimited());
             }
             catch (DecoderFallbackException exception)
             {

@@ -16,9 +16,21 @@ public static class ConfigEndpoints
     {
         var group = routes.MapAuthenticatedGroup("/v1/config", "Config");
 
-        group.MapGet("/version", (HttpContext http, BundleService bundles) =>
-                TypedResults.Ok(new ConfigVersionResponse(bundles.Version(NodeAuthenticationFilter.Caller(http).ClusterId))))
-            .WithSummary("The cluster's current config version.");
+        group.MapGet("/version", async (long? current_version, int? wait, HttpContext http, BundleService bundles, ConfigVersionWaiters waiters, TimeProvider time) =>
+                {
+                    var clusterId = NodeAuthenticationFilter.Caller(http).ClusterId;
+                    var waitFor = LongPoll.Duration(current_version, wait);
+                    var deadline = time.GetUtcNow() + waitFor;
+                    var version = bundles.Version(clusterId);
+                    while (version == current_version && time.GetUtcNow() < deadline)
+                    {
+                        await waiters.WaitAsync(clusterId, deadline - time.GetUtcNow(), time, http.RequestAborted);
+                        version = bundles.Version(clusterId);
+                    }
+                    return TypedResults.Ok(new ConfigVersionResponse(version));
+                })
+            .ProducesError(StatusCodes.Status400BadRequest)
+            .WithSummary("The cluster's current config version. Long-poll: with current_version and wait (seconds, ≤ 60) it answers as soon as the version differs, else when the wait ends.");
 
         group.MapGet("/bundle", Results<FileContentHttpResult, StatusCodeHttpResult> (long? current_version, HttpContext http, BundleService bundles) =>
                 {
@@ -33,6 +45,8 @@ public static class ConfigEndpoints
                     headers.ETag = $"\"{download.Version}-{download.Sha256![..16]}\"";
                     return TypedResults.File(download.Data!, "application/gzip", "bundle.tar.gz");
                 })
+            .Produces(StatusCodes.Status200OK, contentType: "application/gzip")
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesError(StatusCodes.Status404NotFound)
             .ProducesError(StatusCodes.Status409Conflict)
             .WithSummary("This node's bundle (tar.gz); 304 when current_version is already the cluster's version.");

@@ -13,6 +13,10 @@ public sealed class TempDirectory : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    public void Write(string name, string content) => System.IO.File.WriteAllText(File(name), content);
+
+    public string Read(string name) => System.IO.File.ReadAllText(File(name));
+
     public void Dispose()
     {
         try

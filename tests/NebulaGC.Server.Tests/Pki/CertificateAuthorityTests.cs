@@ -92,10 +92,21 @@ public sealed class CertificateAuthorityTests
     }
 
     [Fact]
+    public void HugeLifetimes_AreClampedForHosts_AndRefusedForCas()
+    {
+        CertificateAuthority ca = CertificateAuthority.Create(ClusterCa);
+
+        NebulaCertificate host = ca.SignHostCertificate(HostRequest(X25519KeyPair.Generate()) with { Lifetime = TimeSpan.MaxValue });
+
+        Assert.Equal(ca.Certificate.Details.NotAfter, host.Details.NotAfter);
+        Assert.Throws<CertificateRequestException>(() => CertificateAuthority.Create(ClusterCa with { Lifetime = TimeSpan.MaxValue }));
+    }
+
+    [Fact]
     public void HostCertificate_WhoseWindowHasPassed_FailsVerifyAsExpired()
     {
         using var directory = new TempDirectory();
-        var lastMonth = new FixedTimeProvider(DateTimeOffset.UtcNow.AddDays(-30));
+        var lastMonth = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-30));
         CertificateAuthority ca = CertificateAuthority.Create(ClusterCa with { Lifetime = TimeSpan.FromDays(365) }, lastMonth);
         NebulaCertificate host = ca.SignHostCertificate(HostRequest(X25519KeyPair.Generate()) with { Lifetime = TimeSpan.FromDays(1) });
         directory.Write("ca.crt", ca.CertificatePem);
@@ -111,7 +122,7 @@ public sealed class CertificateAuthorityTests
     [Fact]
     public void Signing_IsRefused_WhenTheCaHasExpired()
     {
-        var twoYearsAgo = new FixedTimeProvider(DateTimeOffset.UtcNow.AddDays(-730));
+        var twoYearsAgo = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-730));
         CertificateAuthority createdTwoYearsAgo = CertificateAuthority.Create(ClusterCa with { Lifetime = TimeSpan.FromDays(365) }, twoYearsAgo);
         CertificateAuthority expiredCa = CertificateAuthority.Load(createdTwoYearsAgo.CertificatePem, createdTwoYearsAgo.ExportPrivateKey());
 

@@ -57,28 +57,3 @@ internal sealed record ToolResult(int ExitCode, string StandardOutput, string St
 {
     public string Describe() => $"exit {ExitCode}\nstdout: {StandardOutput}\nstderr: {StandardError}";
 }
-
-/// <summary>A fresh directory under the system temp dir, deleted on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public TempDirectory()
-    {
-        Path = Directory.CreateTempSubdirectory("nebulagc-test-").FullName;
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Write(string name, string content) => System.IO.File.WriteAllText(File(name), content);
-
-    public string Read(string name) => System.IO.File.ReadAllText(File(name));
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}
-
-/// <summary>A clock fixed at one instant, for validity-window tests.</summary>
-internal sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
-}
