@@ -174,6 +174,7 @@ public sealed class ControlPlaneClient : IDisposable
     private async Task<T> ReadAsync<T>(string path, TimeSpan extraWait, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
+        TimeSpan? retryAfter = null;
         foreach (var url in ReadOrder())
         {
             try
@@ -183,6 +184,7 @@ public sealed class ControlPlaneClient : IDisposable
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
                 if (IsRetryableStatus(response.StatusCode))
                 {
+                    retryAfter = Max(retryAfter, RetryAfter(response));
                     failures.Add($"{url}: {(int)response.StatusCode} {await ErrorTextAsync(response, attempt.Token)}");
                     continue;
                 }
@@ -202,7 +204,7 @@ public sealed class ControlPlaneClient : IDisposable
                 failures.Add($"{url}: {Describe(e, extraWait)}");
             }
         }
-        throw new ControlPlaneUnavailableException($"no control-plane instance answered GET /{path.Split('?')[0]} ({string.Join("; ", failures)})");
+        throw new ControlPlaneUnavailableException($"no control-plane instance answered GET /{path.Split('?')[0]} ({string.Join("; ", failures)})", retryAfter);
     }
 
     private async Task WriteAsync(Func<HttpContent> content, HttpMethod method, string path, CancellationToken cancellationToken)
@@ -325,6 +327,15 @@ public sealed class ControlPlaneClient : IDisposable
     private static bool IsTransient(Exception e, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested
         && e is HttpRequestException or IOException or OperationCanceledException or JsonException or InvalidDataException;
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        _ => null,
+    };
+
+    private static TimeSpan? Max(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : (a > b ? a : b);
 
     private static bool IsRetryableStatus(HttpStatusCode status) =>
         (int)status >= 500 || status == HttpStatusCode.TooManyRequests || status == HttpStatusCode.RequestTimeout;

@@ -131,7 +131,9 @@ public sealed class ClusterAgent
                 // Whatever went wrong, nebula keeps running on its config; retry after the poll interval.
                 SetError(e is ControlPlaneUnavailableException or ControlPlaneApiException ? e.Message : $"{e.GetType().Name}: {e.Message}");
                 LastProgress = time.GetUtcNow();
-                await Task.Delay(settings.PollInterval, time, cancellationToken);
+                // A rate-limited node waits as long as the server asks (429 Retry-After), never less than the poll interval.
+                var pause = e is ControlPlaneUnavailableException { RetryAfter: { } asked } && asked > settings.PollInterval ? asked : settings.PollInterval;
+                await Task.Delay(pause, time, cancellationToken);
             }
         }
     }

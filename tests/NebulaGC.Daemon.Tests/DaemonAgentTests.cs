@@ -213,6 +213,18 @@ public sealed class DaemonAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rate_limited_daemon_waits_as_long_as_retry_after_says()
+    {
+        await StartWithVersion1Async();
+        server.RateLimitRetryAfterSeconds = 2;
+        await daemon.WaitForAsync(s => s.LastError is { } e && e.Contains("429"));
+        int polls = server.VersionRequests;
+        await Task.Delay(1500);
+        Assert.InRange(server.VersionRequests - polls, 0, 1); // not every 200 ms
+        Assert.Equal("running", daemon.Status()!.Nebula.State);
+    }
+
+    [Fact]
     public async Task A_server_without_long_poll_is_polled_at_the_poll_interval()
     {
         server.LongPoll = false;

@@ -144,9 +144,18 @@ public sealed class OverlayFixture : IAsyncLifetime
     /// <summary><c>nebulagc status --output json</c> for the node, through the real executable.</summary>
     public JsonElement Status(OverlayNode node)
     {
-        var (code, stdout, stderr) = Nebulagc.Run("status", "--config", node.ConfigFile, "--output", "json");
-        Assert.True(code is 0 or 3, $"nebulagc status failed ({code}): {stderr}");
-        return JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetProperty("clusters")[0].Clone();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var (code, stdout, stderr) = Nebulagc.Run("status", "--config", node.ConfigFile, "--output", "json");
+            if (code == 0)
+            {
+                return JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetProperty("clusters")[0].Clone();
+            }
+            // 3: the daemon has not published a status yet (just started) or is not running.
+            Assert.True(code == 3 && DateTime.UtcNow < deadline, $"nebulagc status failed ({code}): {stderr}{stdout}\n{Diagnostics(node)}");
+            Thread.Sleep(100);
+        }
     }
 
     public static bool Ping(OverlayNode from, OverlayNode to) =>
@@ -205,7 +214,7 @@ public sealed class OverlayFixture : IAsyncLifetime
             state_dir = node.StateDir,
             nebula_binary = wrapper,
             poll_wait_seconds = 5,
-            poll_interval_seconds = 0.2,
+            poll_interval_seconds = 1,
             clusters = new[]
             {
                 new

@@ -41,6 +41,9 @@ public sealed class FakeControlPlane : IAsyncDisposable
 
     public List<string> Replicas { get; } = [];
 
+    /// <summary>When set, the version endpoint answers 429 with this <c>Retry-After</c> (seconds).</summary>
+    public int? RateLimitRetryAfterSeconds { get; set; }
+
     public int VersionRequests;
     public int CertificateRequests;
     public string? LastPublicKey;
@@ -109,6 +112,11 @@ public sealed class FakeControlPlane : IAsyncDisposable
         app.MapGet("/v1/config/version", async (HttpContext context) =>
         {
             Interlocked.Increment(ref VersionRequests);
+            if (RateLimitRetryAfterSeconds is { } retryAfter)
+            {
+                context.Response.Headers.RetryAfter = retryAfter.ToString();
+                return Results.Json(new ErrorResponse("node request limit exceeded", ErrorCodes.RateLimitExceeded), ContractsJsonContext.Default.ErrorResponse, statusCode: 429);
+            }
             long.TryParse(context.Request.Query["current_version"], out long current);
             int.TryParse(context.Request.Query["wait"], out int wait);
             var deadline = DateTime.UtcNow.AddSeconds(LongPoll ? wait : 0);
