@@ -55,9 +55,9 @@ public sealed class DaemonRunner(DaemonSettings settings, DaemonRunnerOptions op
         var all = Task.WhenAll(running);
         try
         {
-            while (!all.IsCompleted)
+            while (!all.IsCompleted && !cancellationToken.IsCancellationRequested)
             {
-                await Task.WhenAny(all, Task.Delay(tick, time, cancellationToken)).ConfigureAwait(false);
+                await Task.WhenAny(all, Task.Delay(tick, time, cancellationToken));
                 if (Interlocked.Exchange(ref dirty, 0) == 1)
                 {
                     var status = new DaemonStatus(Environment.ProcessId, ProductVersion, startedAt, time.GetUtcNow(), agents.Select(a => a.Status).ToList());
