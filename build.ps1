@@ -39,6 +39,7 @@ $env:DOTNET_NOLOGO = '1'
 . (Join-Path $Root 'build/TestTask.ps1')
 . (Join-Path $Root 'build/DemoTask.ps1')
 . (Join-Path $Root 'build/PackageTask.ps1')
+. (Join-Path $Root 'build/ToolkitPrerequisites.ps1')
 
 switch ($Task) {
     'Build' { Invoke-SolutionBuild -Configuration $Configuration }

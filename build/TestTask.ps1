@@ -4,7 +4,7 @@ function Get-TrxCounts {
     param([string] $Directory)
     $counts = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
     foreach ($file in Get-ChildItem $Directory -Filter '*.trx' -ErrorAction SilentlyContinue) {
-        [xml] $trx = Get-Content $file.FullName -Raw
+        [xml] $trx = Get-Content -LiteralPath $file.FullName -Raw
         $c = $trx.TestRun.ResultSummary.Counters
         $counts.Passed += [int] $c.passed
         $counts.Failed += [int] $c.failed + [int] $c.error + [int] $c.timeout + [int] $c.aborted
@@ -30,7 +30,9 @@ Import-Module Pester -RequiredVersion $PesterVersion
 `$r = Invoke-Pester -Configuration `$config
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$ResultPath'
 "@
-    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script
+    # Under `dotnet pwsh` the process is dotnet itself, so start the child from PowerShell's own assembly; its output goes
+    # to the console, not into this function's return value.
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script | Out-Host
     if (-not (Test-Path $ResultPath)) { return [ordered]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     $r = Get-Content $ResultPath -Raw | ConvertFrom-Json
     return [ordered]@{ Passed = [int] $r.Passed; Failed = [int] $r.Failed; Skipped = [int] $r.Skipped }
@@ -50,7 +52,7 @@ function Invoke-TestTask {
     $testArgs = @('test', (Join-Path $Root 'NebulaGC.sln'), '-c', $Configuration, '--no-build', '--nologo',
         '--logger', 'trx', '--logger', 'console;verbosity=normal', '--results-directory', $results)
     if ($Filter) { $testArgs += @('--filter', $Filter) }
-    & dotnet @testArgs
+    & dotnet @testArgs | Out-Host # to the console, not into the return value
     $xunitExit = $LASTEXITCODE
     $xunit = Get-TrxCounts $results
 

@@ -70,3 +70,30 @@ public sealed record ServerStatus(
     string DbPath,
     int SchemaVersion,
     string? PublicUrl);
+
+/// <summary><c>OverlapSeconds</c>: how long the old CA stays trusted (default 30 days).</summary>
+public sealed record RotateCaRequest(Guid ClusterId, long? OverlapSeconds);
+
+public sealed record CaRotated(Guid ClusterId, string CaFingerprint, string PreviousCaFingerprint, DateTimeOffset PreviousTrustedUntil, int CertificatesResigned, long ConfigVersion);
+
+public sealed record ClusterVersion(Guid ClusterId, long Version);
+
+/// <summary>
+/// What a failover tool needs from one instance: its role and epoch, and its data position (a counter every committed
+/// write moves; a replica whose position equals the master's has caught up).
+/// </summary>
+public sealed record HaStatus(
+    string InstanceId,
+    string Role,
+    bool Master,
+    long Epoch,
+    string? MasterInstanceId,
+    string? MasterUrl,
+    int SchemaVersion,
+    long DataPosition,
+    IReadOnlyList<ClusterVersion> ConfigVersions);
+
+/// <summary>A replica's report to the master (POST /v1/internal/heartbeat), signed with a key derived from the HMAC secret.</summary>
+public sealed record HeartbeatRequest(string InstanceId, string? Address, string Role, long Epoch, long DataPosition);
+
+public sealed record RemoveReplicaRequest(string InstanceId);

@@ -65,3 +65,9 @@ public sealed record TopologyResponse(
     IReadOnlyList<TopologyNode> Lighthouses,
     IReadOnlyList<TopologyNode> Relays,
     ControlPlaneLighthouse ControlPlaneLighthouse);
+
+/// <summary>The node's X25519 public key as a <c>NEBULA X25519 PUBLIC KEY</c> PEM; the private key stays on the node.</summary>
+public sealed record NodeCertificateRequest(string PublicKey);
+
+/// <summary>The signed host certificate; the same certificate is in the node's next bundle (<c>ConfigVersion</c>).</summary>
+public sealed record NodeCertificateResponse(string Certificate, string Fingerprint, DateTimeOffset NotAfter, long ConfigVersion);

@@ -39,4 +39,12 @@ namespace NebulaGC.Client.Contracts;
 [JsonSerializable(typeof(NodeListItem))]
 [JsonSerializable(typeof(List<NodeListItem>))]
 [JsonSerializable(typeof(ServerStatus))]
+[JsonSerializable(typeof(NodeCertificateRequest))]
+[JsonSerializable(typeof(NodeCertificateResponse))]
+[JsonSerializable(typeof(RotateCaRequest))]
+[JsonSerializable(typeof(CaRotated))]
+[JsonSerializable(typeof(HaStatus))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(HeartbeatRequest))]
+[JsonSerializable(typeof(RemoveReplicaRequest))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -14,7 +14,7 @@ public sealed class DirectSuperAdmin(string dbPath, Func<HmacSecret> secret) : I
     {
         var database = new Database(dbPath, readOnly: false);
         RequireMigrated(database);
-        return new ServiceContext(database, new TokenService(secret()), TimeProvider.System, new ConfigVersionFeed());
+        return ServiceContext.Create(database, secret(), TimeProvider.System, new ConfigVersionFeed());
     });
 
     public TenantInfo CreateTenant(string name) => new TenantService(_context.Value).Create(name);
@@ -25,9 +25,23 @@ public sealed class DirectSuperAdmin(string dbPath, Func<HmacSecret> secret) : I
 
     public List<ClusterInfo> ListClusters(Guid tenantId) => new ClusterService(_context.Value).List(tenantId);
 
+    public CaRotated RotateCa(RotateCaRequest request) =>
+        new PkiService(_context.Value).RotateCa(request.ClusterId, request.OverlapSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
+
     public NodeCreated CreateNode(AdminCreateNodeRequest request) => new NodeService(_context.Value).Create(request);
 
     public List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId) => new NodeService(_context.Value).List(tenantId, clusterId);
+
+    public HaStatus Promote() => throw NeedsServer("promote");
+
+    public HaStatus Demote() => throw NeedsServer("demote");
+
+    public ReplicasResponse ListReplicas() => new ReplicaService(_context.Value.Database, TimeProvider.System).List();
+
+    public void RemoveReplica(string instanceId) => new ReplicaService(_context.Value.Database, TimeProvider.System).Remove(instanceId);
+
+    private static CliError NeedsServer(string operation) =>
+        new($"{operation} changes a running server's role: no nebulagc-server answers on the admin socket (set --admin-socket or NEBULAGC_ADMIN_SOCKET)");
 
     /// <summary>The status of a database no server has open: role "offline", the last recorded master and epoch.</summary>
     public ServerStatus Status()

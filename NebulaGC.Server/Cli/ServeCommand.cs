@@ -13,7 +13,7 @@ public static class ServeCommand
     {
         var listen = new Option<string>("--listen") { Description = $"API listen address host:port (NEBULAGC_LISTEN_ADDR, default {ServerOptions.DefaultListen})." };
         var db = CliOptions.Db();
-        var role = new Option<string?>("--role") { Description = "master or replica (NEBULAGC_ROLE)." };
+        var role = new Option<string?>("--role") { Description = "master, replica or litefs (NEBULAGC_ROLE)." };
         var master = new Option<bool>("--master") { Description = "Alias of --role master." };
         var replicate = new Option<bool>("--replicate") { Description = "Alias of --role replica." };
         var instanceId = new Option<string?>("--instance-id") { Description = "Stable id of this instance (NEBULAGC_INSTANCE_ID); default: kept in 'instance-id' beside the database." };
@@ -21,15 +21,21 @@ public static class ServeCommand
         var adminSocket = CliOptions.AdminSocket();
         var metricsAddr = new Option<string?>("--metrics-addr") { Description = "Separate listener for /metrics, host:port (NEBULAGC_METRICS_ADDR); off by default." };
         var secretFile = CliOptions.HmacSecretFile();
+        var liteFsDir = new Option<string?>("--litefs-dir") { Description = "LiteFS mount the litefs role follows (NEBULAGC_LITEFS_DIR)." };
 
         var command = new Command("serve", "Run the control-plane server.")
         {
-            listen, db, role, master, replicate, instanceId, publicUrl, adminSocket, metricsAddr, secretFile,
+            listen, db, role, master, replicate, instanceId, publicUrl, adminSocket, metricsAddr, secretFile, liteFsDir,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var serverRole = ResolveRole(parse.GetValue(role), parse.GetValue(master), parse.GetValue(replicate), CliOptions.Env("NEBULAGC_ROLE"));
             var dbPath = parse.GetValue(db)!;
+            var liteFsDirectory = parse.GetValue(liteFsDir) ?? CliOptions.Env("NEBULAGC_LITEFS_DIR");
+            if (serverRole == ServerRole.LiteFs && liteFsDirectory is null)
+            {
+                throw new CliError("the litefs role needs the LiteFS mount: pass --litefs-dir or set NEBULAGC_LITEFS_DIR", 2);
+            }
             var options = new ServerOptions
             {
                 Listen = parse.GetValue(listen) ?? CliOptions.Env("NEBULAGC_LISTEN_ADDR") ?? ServerOptions.DefaultListen,
@@ -44,6 +50,7 @@ public static class ServeCommand
                 TlsKey = CliOptions.Env("NEBULAGC_TLS_KEY"),
                 LogLevel = CliOptions.Env("NEBULAGC_LOG_LEVEL") ?? "information",
                 LogFormat = CliOptions.Env("NEBULAGC_LOG_FORMAT") ?? "json",
+                LiteFsDirectory = liteFsDirectory,
             };
             var secret = HmacSecret.Load(parse.GetValue(secretFile), Environment.GetEnvironmentVariable);
             var logger = CreateLogger(options);
@@ -84,12 +91,12 @@ public static class ServeCommand
         }
         if (declared.Count == 0)
         {
-            throw new CliError("no role given: pass --master, --replicate or --role master|replica (or set NEBULAGC_ROLE)", 2);
+            throw new CliError("no role given: pass --master, --replicate or --role master|replica|litefs (or set NEBULAGC_ROLE)", 2);
         }
         var roles = declared.Select(Parse).Distinct().ToList();
         if (roles.Count > 1 || (master && replicate))
         {
-            throw new CliError($"conflicting roles given ({string.Join(", ", declared)}): an instance is either the master or a replica", 2);
+            throw new CliError($"conflicting roles given ({string.Join(", ", declared)}): give exactly one of master, replica or litefs", 2);
         }
         return roles[0];
     }
@@ -98,7 +105,8 @@ public static class ServeCommand
     {
         "master" => ServerRole.Master,
         "replica" or "replicate" => ServerRole.Replica,
-        _ => throw new CliError($"role '{role}' is unknown: use master or replica", 2),
+        "litefs" => ServerRole.LiteFs,
+        _ => throw new CliError($"role '{role}' is unknown: use master, replica or litefs", 2),
     };
 
     private static Serilog.ILogger CreateLogger(ServerOptions options)

@@ -10,7 +10,7 @@ public static class ServerCli
         var root = new RootCommand("nebulagc-server: the NebulaGC control plane for Nebula overlay networks.");
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create(output));
-        foreach (var command in SuperAdminCommands.Create(output))
+        foreach (var command in SuperAdminCommands.Create(output).Concat(HaCommands.Create(output)))
         {
             root.Subcommands.Add(command);
         }

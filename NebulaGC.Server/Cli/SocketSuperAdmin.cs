@@ -43,11 +43,28 @@ public sealed class SocketSuperAdmin : ISuperAdmin, IDisposable
 
     public List<ClusterInfo> ListClusters(Guid tenantId) => Get($"/admin/clusters?tenant_id={tenantId}", Json.ListClusterInfo);
 
+    public CaRotated RotateCa(RotateCaRequest request) => Post("/admin/clusters/rotate-ca", request, Json.RotateCaRequest, Json.CaRotated);
+
     public NodeCreated CreateNode(AdminCreateNodeRequest request) => Post("/admin/nodes", request, Json.AdminCreateNodeRequest, Json.NodeCreated);
 
     public List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId) => Get($"/admin/nodes?tenant_id={tenantId}&cluster_id={clusterId}", Json.ListNodeListItem);
 
     public ServerStatus Status() => Get("/admin/status", Json.ServerStatus);
+
+    public HaStatus Promote() => Post("/admin/promote", "", Json.String, Json.HaStatus);
+
+    public HaStatus Demote() => Post("/admin/demote", "", Json.String, Json.HaStatus);
+
+    public ReplicasResponse ListReplicas() => Get("/admin/replicas", Json.ReplicasResponse);
+
+    public void RemoveReplica(string instanceId)
+    {
+        using var response = _http.PostAsJsonAsync("/admin/replicas/remove", new RemoveReplicaRequest(instanceId), Json.RemoveReplicaRequest).GetAwaiter().GetResult();
+        if (!response.IsSuccessStatusCode)
+        {
+            Read(response, Json.ErrorResponse);
+        }
+    }
 
     public void Dispose() => _http.Dispose();
 

@@ -16,9 +16,19 @@ public interface ISuperAdmin
 
     List<ClusterInfo> ListClusters(Guid tenantId);
 
+    CaRotated RotateCa(RotateCaRequest request);
+
     NodeCreated CreateNode(AdminCreateNodeRequest request);
 
     List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId);
 
     ServerStatus Status();
+
+    HaStatus Promote();
+
+    HaStatus Demote();
+
+    ReplicasResponse ListReplicas();
+
+    void RemoveReplica(string instanceId);
 }

@@ -9,7 +9,7 @@ namespace NebulaGC.Server.Cli;
 /// <summary><c>tenant</c>, <c>cluster</c>, <c>node</c> and <c>status</c>: bind options, call <see cref="ISuperAdmin"/>, print.</summary>
 public static class SuperAdminCommands
 {
-    private sealed record Common(Option<string> Db, Option<string> AdminSocket, Option<string?> SecretFile, Option<OutputFormat> Output);
+    internal sealed record Common(Option<string> Db, Option<string> AdminSocket, Option<string?> SecretFile, Option<OutputFormat> Output);
 
     public static IEnumerable<Command> Create(TextWriter output)
     {
@@ -19,9 +19,9 @@ public static class SuperAdminCommands
         yield return Status(output);
     }
 
-    private static Common NewCommon() => new(CliOptions.Db(), CliOptions.AdminSocket(), CliOptions.HmacSecretFile(), CliOptions.Output());
+    internal static Common NewCommon() => new(CliOptions.Db(), CliOptions.AdminSocket(), CliOptions.HmacSecretFile(), CliOptions.Output());
 
-    private static Command WithCommon(Command command, Common common)
+    internal static Command WithCommon(Command command, Common common)
     {
         command.Options.Add(common.Db);
         command.Options.Add(common.AdminSocket);
@@ -31,7 +31,7 @@ public static class SuperAdminCommands
     }
 
     /// <summary>Through the admin socket when a server is serving it (and the database is the same or unspecified), else on the file.</summary>
-    private static ISuperAdmin Backend(ParseResult parse, Common common)
+    internal static ISuperAdmin Backend(ParseResult parse, Common common)
     {
         var socket = parse.GetValue(common.AdminSocket);
         var dbGiven = parse.GetResult(common.Db) is { Implicit: false };
@@ -115,6 +115,22 @@ public static class SuperAdminCommands
             ("CREATED", rows.Select(r => r.CreatedAt.ToString("u", CultureInfo.InvariantCulture)).ToList()),
         ]));
         cluster.Subcommands.Add(listCommand);
+
+        var rotate = NewCommon();
+        var rotateCluster = new Option<Guid>("--cluster-id") { Description = "Managed-PKI cluster whose CA to replace.", Required = true };
+        var overlapDays = new Option<double?>("--overlap-days") { Description = "How long the old CA stays trusted (default 30)." };
+        var rotateCommand = WithCommon(new Command("rotate-ca", "Replace a cluster's CA; node certificates are re-signed and the old CA stays trusted for the overlap.") { rotateCluster, overlapDays }, rotate);
+        rotateCommand.SetAction(parse =>
+        {
+            var overlap = parse.GetValue(overlapDays) is { } days ? (long?)TimeSpan.FromDays(days).TotalSeconds : null;
+            new OutputWriter(parse.GetValue(rotate.Output), output).Write(Backend(parse, rotate).RotateCa(new RotateCaRequest(parse.GetValue(rotateCluster), overlap)), r =>
+            [
+                ("CLUSTER ID", [r.ClusterId.ToString()]), ("NEW CA", [r.CaFingerprint]), ("OLD CA", [r.PreviousCaFingerprint]),
+                ("OLD CA TRUSTED UNTIL", [r.PreviousTrustedUntil.ToString("u", CultureInfo.InvariantCulture)]),
+                ("RE-SIGNED", [r.CertificatesResigned.ToString(CultureInfo.InvariantCulture)]), ("VERSION", [r.ConfigVersion.ToString(CultureInfo.InvariantCulture)]),
+            ]);
+        });
+        cluster.Subcommands.Add(rotateCommand);
         return cluster;
     }
 

@@ -35,4 +35,13 @@ public sealed record ServerOptions
     public string LogLevel { get; init; } = "information";
 
     public string LogFormat { get; init; } = "json";
+
+    /// <summary>The LiteFS FUSE mount to follow in the <c>litefs</c> role.</summary>
+    public string? LiteFsDirectory { get; init; }
+
+    /// <summary>How often instances report and check fencing (10 s).</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the <c>litefs</c> role re-reads <c>.primary</c> (1 s).</summary>
+    public TimeSpan RoleCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -12,29 +12,36 @@ public sealed class Database
     /// <summary>How long a statement waits for another writer's lock before failing (ms).</summary>
     public const int BusyTimeoutMilliseconds = 5000;
 
-    private readonly string _connectionString;
+    private readonly string _readWrite;
+    private readonly string _readOnly;
+    private volatile bool _isReadOnly;
 
     public Database(string path, bool readOnly)
     {
         Path = System.IO.Path.GetFullPath(path);
-        IsReadOnly = readOnly;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
-            ForeignKeys = true,
-            Pooling = true,
-            DefaultTimeout = BusyTimeoutMilliseconds / 1000,
-        }.ToString();
+        _isReadOnly = readOnly;
+        _readWrite = ConnectionString(SqliteOpenMode.ReadWriteCreate);
+        _readOnly = ConnectionString(SqliteOpenMode.ReadOnly);
     }
 
     public string Path { get; }
 
-    public bool IsReadOnly { get; }
+    /// <summary>A replica's database is opened read-only; promotion switches it to read-write.</summary>
+    public bool IsReadOnly
+    {
+        get => _isReadOnly;
+        set => _isReadOnly = value;
+    }
+
+    /// <summary>
+    /// Runs inside every <see cref="Write{T}"/> transaction before the change: the HA layer checks fencing there and moves
+    /// the data position, so no write can commit on an instance that lost mastership.
+    /// </summary>
+    public Action<SqliteConnection, SqliteTransaction>? BeforeWrite { get; set; }
 
     public SqliteConnection Open()
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(_isReadOnly ? _readOnly : _readWrite);
         try
         {
             connection.Open();
@@ -48,10 +55,31 @@ public sealed class Database
         return connection;
     }
 
+    /// <summary>
+    /// Closes this file's pooled connections. On a master the last close checkpoints the WAL into the database file, so a
+    /// clean shutdown leaves one self-contained file behind.
+    /// </summary>
+    public void ReleaseConnections()
+    {
+        foreach (var connectionString in new[] { _readWrite, _readOnly })
+        {
+            using var connection = new SqliteConnection(connectionString);
+            SqliteConnection.ClearPool(connection);
+        }
+    }
+
     public T Read<T>(Func<SqliteConnection, T> query)
     {
         using var connection = Open();
         return query(connection);
+    }
+
+    /// <summary>Runs several reads against one consistent snapshot of the database.</summary>
+    public T Snapshot<T>(Func<SqliteConnection, SqliteTransaction, T> query)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        return query(connection, transaction);
     }
 
     /// <summary>
@@ -66,8 +94,18 @@ public sealed class Database
         }
         using var connection = Open();
         using var transaction = connection.BeginTransaction(deferred: false);
+        BeforeWrite?.Invoke(connection, transaction);
         var result = change(connection, transaction);
         transaction.Commit();
         return result;
     }
+
+    private string ConnectionString(SqliteOpenMode mode) => new SqliteConnectionStringBuilder
+    {
+        DataSource = Path,
+        Mode = mode,
+        ForeignKeys = true,
+        Pooling = true,
+        DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+    }.ToString();
 }

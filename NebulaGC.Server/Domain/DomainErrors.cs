@@ -36,3 +36,5 @@ public sealed class ReplicaReadOnly() : DomainError(ErrorCodes.ReplicaReadOnly, 
 public sealed class DatabaseUnavailable(string message, Exception inner) : DomainError(ErrorCodes.InternalError, 500, message, inner);
 
 public sealed class SchemaMismatch(string message) : DomainError(ErrorCodes.InternalError, 500, message);
+
+public sealed class CaKeyUnavailable(string message, Exception inner) : DomainError(ErrorCodes.InternalError, 500, message, inner);

@@ -1,37 +1,82 @@
 namespace NebulaGC.Server.Ha;
 
+/// <summary>How an instance decides its role: fixed at start (<c>master</c>, <c>replica</c>) or following LiteFS.</summary>
 public enum ServerRole
 {
     Master,
     Replica,
+    LiteFs,
 }
 
 /// <summary>
-/// This instance's place in the HA setup, held in memory so <c>/v1/check-master</c> answers without the database.
+/// This instance's current place in the HA setup, held in memory so <c>/v1/check-master</c> answers without the database.
+/// Changes only through <see cref="HaCoordinator"/> (start-up, promote, demote, fencing, LiteFS).
 /// </summary>
-public sealed class RoleState(string instanceId, ServerRole role, string? publicUrl)
+public sealed class RoleState(string instanceId, ServerRole configuredRole, string? publicUrl)
 {
+    private readonly Lock _gate = new();
+    private bool _isMaster;
     private long _epoch;
     private string? _masterUrl;
 
     public string InstanceId { get; } = instanceId;
 
-    public ServerRole Role { get; } = role;
+    public ServerRole ConfiguredRole { get; } = configuredRole;
 
     public string? PublicUrl { get; } = publicUrl;
 
-    public bool IsMaster => Role == ServerRole.Master;
-
-    public long Epoch => Interlocked.Read(ref _epoch);
-
-    /// <summary>Where writes go, when known (the master's public URL recorded in the database).</summary>
-    public string? MasterUrl => IsMaster ? PublicUrl : Volatile.Read(ref _masterUrl);
-
-    public string RoleName => Role == ServerRole.Master ? "master" : "replica";
-
-    public void Observe(long epoch, string? masterUrl)
+    public bool IsMaster
     {
-        Interlocked.Exchange(ref _epoch, epoch);
-        Volatile.Write(ref _masterUrl, masterUrl);
+        get
+        {
+            lock (_gate)
+            {
+                return _isMaster;
+            }
+        }
+    }
+
+    public long Epoch
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _epoch;
+            }
+        }
+    }
+
+    /// <summary>Where writes go, when known: this instance's URL on a master, the recorded master's on a replica.</summary>
+    public string? MasterUrl
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _isMaster ? PublicUrl : _masterUrl;
+            }
+        }
+    }
+
+    public string RoleName => IsMaster ? "master" : "replica";
+
+    /// <summary>A consistent view of role and epoch (for check-master).</summary>
+    public (bool IsMaster, long Epoch) Snapshot()
+    {
+        lock (_gate)
+        {
+            return (_isMaster, _epoch);
+        }
+    }
+
+    internal void Set(bool isMaster, long epoch, string? masterUrl)
+    {
+        lock (_gate)
+        {
+            _isMaster = isMaster;
+            _epoch = epoch;
+            _masterUrl = masterUrl;
+        }
     }
 }

@@ -8,6 +8,7 @@ using NebulaGC.Server.Api.Auth;
 using NebulaGC.Server.Api.Cluster;
 using NebulaGC.Server.Api.Config;
 using NebulaGC.Server.Api.Health;
+using NebulaGC.Server.Api.Internal;
 using NebulaGC.Server.Api.Nodes;
 using NebulaGC.Server.Api.Pipeline;
 using NebulaGC.Server.Api.Routes;
@@ -84,17 +85,16 @@ public static class ServerHost
             return Task.CompletedTask;
         }));
 
-        var database = new Database(options.DbPath, readOnly: options.Role != ServerRole.Master);
-        var tokens = new TokenService(secret);
+        var database = new Database(options.DbPath, readOnly: options.Role == ServerRole.Replica);
         var metrics = new ServerMetrics(StatusService.ProductVersion);
         var versions = new ConfigVersionFeed();
         versions.Changed += (_, _) => metrics.ConfigVersionBumps.Inc();
-        var services = new ServiceContext(database, tokens, time, versions);
+        var services = ServiceContext.Create(database, secret, time, versions);
         var role = new RoleState(options.InstanceId, options.Role, options.PublicUrl);
 
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton(tokens);
+        builder.Services.AddSingleton(services.Tokens);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(versions);
         builder.Services.AddSingleton(services);
@@ -104,6 +104,8 @@ public static class ServerHost
         builder.Services.AddSingleton<ClusterService>();
         builder.Services.AddSingleton<NodeService>();
         builder.Services.AddSingleton<BundleService>();
+        builder.Services.AddSingleton<PkiService>();
+        builder.Services.AddSingleton<ManagedBundleService>();
         builder.Services.AddSingleton<ReplicaService>();
         builder.Services.AddSingleton<StatusService>();
         builder.Services.AddSingleton<NodeAuthenticator>();
@@ -111,12 +113,16 @@ public static class ServerHost
         builder.Services.AddSingleton<RateLimits>();
         builder.Services.AddSingleton<NodeAuthenticationFilter>();
         builder.Services.AddSingleton<ConfigVersionWaiters>();
-        builder.Services.AddHostedService<HeartbeatService>();
+        builder.Services.AddSingleton<HaCoordinator>();
+        builder.Services.AddSingleton<HeartbeatSigner>();
+        builder.Services.AddSingleton<HeartbeatService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HeartbeatService>());
+        builder.Services.AddHostedService<LiteFsRoleWatcher>();
         builder.Services.AddHostedService<ConfigVersionPoller>();
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureForwardedHeaders(forwarded, options.TrustedProxies));
 
         var app = builder.Build();
-        HaStartup.Prepare(database, role, metrics, time);
+        app.Services.GetRequiredService<HaCoordinator>().Start(options.LiteFsDirectory);
 
         if (options.TrustedProxies.Count > 0)
         {
@@ -143,8 +149,10 @@ public static class ServerHost
         app.MapRoutesEndpoints();
         app.MapTopologyEndpoints();
         app.MapAdminEndpoints();
+        app.MapInternalEndpoints();
         app.MapFallback(() => { throw new Domain.NotFound("no such endpoint"); }).ExcludeFromDescription();
 
+        app.Lifetime.ApplicationStopped.Register(database.ReleaseConnections);
         if (options.AdminSocket is not null)
         {
             AdminSocket.Prepare(options.AdminSocket);

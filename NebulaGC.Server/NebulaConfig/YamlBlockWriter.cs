@@ -35,14 +35,6 @@ internal sealed class YamlBlockWriter
         indent += IndentStep;
     }
 
-    /// <summary>Writes a quoted <c>"key":</c> (for data keys such as IPs) and opens a nested mapping.</summary>
-    public void StartMappingWithQuotedKey(string key)
-    {
-        WriteKey(key, quoteKey: true);
-        text.Append('\n');
-        indent += IndentStep;
-    }
-
     public void EndMapping() => indent -= IndentStep;
 
     /// <summary>Writes <c>key: literal</c> for the renderer's own tokens (file names, <c>any</c>, <c>text</c>).</summary>

@@ -25,6 +25,8 @@ public sealed class ServerMetrics
             new CounterConfiguration { LabelNames = ["result"] });
         IsMaster = factory.CreateGauge("nebulagc_ha_is_master", "1 when this instance accepts writes, else 0.");
         Epoch = factory.CreateGauge("nebulagc_ha_epoch", "The fencing epoch this instance last observed.");
+        HeartbeatAge = factory.CreateGauge("nebulagc_ha_heartbeat_age_seconds", "Seconds since each registered control-plane instance last reported (master only).",
+            new GaugeConfiguration { LabelNames = ["instance"] });
         BuildInfo = factory.CreateGauge("nebulagc_build_info", "Always 1; the version label names the running build.",
             new GaugeConfiguration { LabelNames = ["version"] });
         BuildInfo.WithLabels(version).Set(1);
@@ -47,6 +49,8 @@ public sealed class ServerMetrics
     public Gauge IsMaster { get; }
 
     public Gauge Epoch { get; }
+
+    public Gauge HeartbeatAge { get; }
 
     public Gauge BuildInfo { get; }
 }

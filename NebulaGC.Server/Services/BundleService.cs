@@ -13,7 +13,7 @@ public sealed record BundleDownload(long Version, byte[]? Data, string? Sha256)
 }
 
 /// <summary>External-PKI bundles: validated uploads stored by version, served verbatim to every node of the cluster.</summary>
-public sealed class BundleService(ServiceContext context)
+public sealed class BundleService(ServiceContext context, ManagedBundleService managed)
 {
     public BundleUploadResponse Upload(Guid clusterId, Guid uploaderNodeId, byte[] bundle)
     {
@@ -37,19 +37,22 @@ public sealed class BundleService(ServiceContext context)
 
     public long Version(Guid clusterId) => context.Database.Read(c => ClusterStore.Version(c, null, clusterId));
 
-    /// <summary>The latest bundle unless <paramref name="currentVersion"/> already is the cluster's version.</summary>
-    public BundleDownload Download(Guid clusterId, long? currentVersion) => context.Database.Read(c =>
+    /// <summary>
+    /// The node's bundle unless <paramref name="currentVersion"/> already is the cluster's version: rendered for this node in a
+    /// managed cluster, the latest upload in an external one.
+    /// </summary>
+    public BundleDownload Download(Guid clusterId, Guid nodeId, long? currentVersion) => context.Database.Snapshot((c, tx) =>
     {
-        var cluster = ClusterStore.Find(c, null, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
+        var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
         if (currentVersion == cluster.ConfigVersion)
         {
             return new BundleDownload(cluster.ConfigVersion, null, null);
         }
-        if (cluster.PkiMode != ClusterService.ExternalPki)
+        if (cluster.PkiMode == ClusterService.ManagedPki)
         {
-            throw new Conflict("this cluster uses managed PKI: request a node certificate first (POST /v1/node/certificate); per-node bundles are rendered from it");
+            return managed.Render(c, tx, cluster, nodeId);
         }
-        var bundle = BundleStore.Latest(c, clusterId) ?? throw new NotFound("no bundle has been uploaded to this cluster yet");
+        var bundle = BundleStore.Latest(c, tx, clusterId) ?? throw new NotFound("no bundle has been uploaded to this cluster yet");
         return new BundleDownload(cluster.ConfigVersion, bundle.Data, bundle.Sha256);
     });
 }

@@ -38,6 +38,10 @@ public sealed class ClusterService(ServiceContext context)
                 throw new Conflict($"tenant {request.TenantId} already has a cluster named '{name}'");
             }
             ClusterStore.Insert(c, tx, row);
+            if (pki == ManagedPki)
+            {
+                new PkiService(context).CreateCa(c, tx, row.ClusterId, row.Name, row.OverlayCidr);
+            }
             return row;
         });
         return new ClusterCreated(row.ClusterId, row.TenantId, row.Name, token, row.OverlayCidr, row.PkiMode, row.ConfigVersion, row.CreatedAt);

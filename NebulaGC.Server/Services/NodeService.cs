@@ -103,6 +103,11 @@ public sealed class NodeService(ServiceContext context)
         var version = context.Database.Write((c, tx) =>
         {
             var node = RequireNode(c, tx, clusterId, nodeId);
+            if (PkiStore.NodeCertificate(c, tx, clusterId, nodeId) is { } certificate)
+            {
+                // Other nodes' next bundles carry this fingerprint in pki.blocklist, so the deleted node is refused at once.
+                PkiStore.Revoke(c, tx, clusterId, certificate.Fingerprint, nodeId, now, certificate.NotAfter);
+            }
             NodeStore.Delete(c, tx, clusterId, nodeId);
             NodeStore.Retire(c, tx, clusterId, node.OverlayIp, nodeId, now, now + RetiredAddressHold);
             return ClusterStore.BumpVersion(c, tx, clusterId);
@@ -128,7 +133,11 @@ public sealed class NodeService(ServiceContext context)
     public NodeRoutes SetRoutes(Guid clusterId, Guid nodeId, IReadOnlyList<string>? routes)
     {
         var valid = Validation.Routes(routes);
-        var node = Change(clusterId, nodeId, (c, tx) => NodeStore.SetRoutes(c, tx, clusterId, nodeId, valid));
+        var node = Change(clusterId, nodeId, (c, tx) =>
+        {
+            NodeStore.SetRoutes(c, tx, clusterId, nodeId, valid);
+            new PkiService(context).ResignIfEnrolled(c, tx, clusterId, nodeId);
+        });
         return new NodeRoutes(node.NodeId, node.Name, node.Routes);
     }
 

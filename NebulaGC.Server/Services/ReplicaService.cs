@@ -1,6 +1,7 @@
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Data;
 using NebulaGC.Server.Data.Stores;
+using NebulaGC.Server.Domain;
 
 namespace NebulaGC.Server.Services;
 
@@ -23,6 +24,10 @@ public sealed class ReplicaService(Database database, TimeProvider time)
             .Select(r => new ReplicaInstance(r.InstanceId, r.Address, r.Role, r.LastSeenAt, now - r.LastSeenAt <= HealthyWithin))
             .ToList());
     }
+
+    /// <summary>Removes a decommissioned instance from the registry (master only).</summary>
+    public void Remove(string instanceId) => database.Write((c, tx) =>
+        HaStore.RemoveReplica(c, tx, instanceId) ? true : throw new NotFound($"instance '{instanceId}' is not in the registry"));
 
     /// <summary>Upserts an instance (master-side) and prunes the ones gone for <see cref="PruneAfter"/>.</summary>
     public void Record(string instanceId, string? address, string role)

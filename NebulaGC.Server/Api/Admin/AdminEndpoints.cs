@@ -21,12 +21,23 @@ public static class AdminEndpoints
         var group = routes.MapGroup("/admin").AddEndpointFilter<LocalSocketOnlyFilter>().ExcludeFromDescription();
 
         group.MapGet("/status", (StatusService status) => TypedResults.Ok(status.Status()));
+        group.MapGet("/ha", (HaCoordinator ha) => TypedResults.Ok(ha.Status()));
+        group.MapPost("/promote", (HaCoordinator ha) => TypedResults.Ok(ha.Promote()));
+        group.MapPost("/demote", (HaCoordinator ha) => TypedResults.Ok(ha.Demote()));
+        group.MapGet("/replicas", (ReplicaService replicas) => TypedResults.Ok(replicas.List()));
+        group.MapPost("/replicas/remove", (RemoveReplicaRequest request, ReplicaService replicas) =>
+        {
+            replicas.Remove(request.InstanceId);
+            return TypedResults.NoContent();
+        }).WritesState();
 
         group.MapPost("/tenants", (CreateTenantRequest request, TenantService tenants) => TypedResults.Ok(tenants.Create(request.Name))).WritesState();
         group.MapGet("/tenants", (TenantService tenants) => TypedResults.Ok(tenants.List()));
 
         group.MapPost("/clusters", (CreateClusterRequest request, ClusterService clusters) => TypedResults.Ok(clusters.Create(request))).WritesState();
         group.MapGet("/clusters", (Guid tenant_id, ClusterService clusters) => TypedResults.Ok(clusters.List(tenant_id)));
+        group.MapPost("/clusters/rotate-ca", (RotateCaRequest request, PkiService pki) =>
+            TypedResults.Ok(pki.RotateCa(request.ClusterId, request.OverlapSeconds is { } s ? TimeSpan.FromSeconds(s) : null))).WritesState();
 
         group.MapPost("/nodes", (AdminCreateNodeRequest request, NodeService nodes) => TypedResults.Ok(nodes.Create(request))).WritesState();
         group.MapGet("/nodes", (Guid tenant_id, Guid cluster_id, NodeService nodes) => TypedResults.Ok(nodes.List(tenant_id, cluster_id)));

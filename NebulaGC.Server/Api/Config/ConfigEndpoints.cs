@@ -34,7 +34,8 @@ public static class ConfigEndpoints
 
         group.MapGet("/bundle", Results<FileContentHttpResult, StatusCodeHttpResult> (long? current_version, HttpContext http, BundleService bundles) =>
                 {
-                    var download = bundles.Download(NodeAuthenticationFilter.Caller(http).ClusterId, current_version);
+                    var caller = NodeAuthenticationFilter.Caller(http);
+                    var download = bundles.Download(caller.ClusterId, caller.NodeId, current_version);
                     var headers = http.Response.Headers;
                     headers[NebulaHeaders.ConfigVersion] = download.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     if (download.NotModified)
@@ -78,6 +79,17 @@ public static class ConfigEndpoints
             .ProducesError(StatusCodes.Status409Conflict)
             .ProducesError(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("Upload an external-PKI bundle as the raw request body (application/gzip, ≤ 10 MiB); it becomes the cluster's next config version.");
+
+        routes.MapAuthenticatedGroup("/v1/node", "Config")
+            .MapPost("/certificate", (NodeCertificateRequest request, HttpContext http, PkiService pki) =>
+                {
+                    var caller = NodeAuthenticationFilter.Caller(http);
+                    return TypedResults.Ok(pki.IssueNodeCertificate(caller.ClusterId, caller.NodeId, request.PublicKey));
+                })
+            .WritesState()
+            .ProducesError(StatusCodes.Status400BadRequest)
+            .ProducesError(StatusCodes.Status409Conflict)
+            .WithSummary("Managed PKI: sign (or re-sign) the calling node's host certificate for its X25519 public key; the previous certificate is revoked.");
 
         return group;
     }

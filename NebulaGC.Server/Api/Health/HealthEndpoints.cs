@@ -21,7 +21,11 @@ public static class HealthEndpoints
                     : TypedResults.Ok(new HealthResponse("ok")))
             .WithSummary("Readiness: 200 when the database is open and migrated and the role is known, else 503.");
 
-        group.MapGet("/check-master", (RoleState role) => TypedResults.Ok(new CheckMasterResponse(role.IsMaster, role.InstanceId, role.Epoch)))
+        group.MapGet("/check-master", (RoleState role) =>
+            {
+                var (isMaster, epoch) = role.Snapshot();
+                return TypedResults.Ok(new CheckMasterResponse(isMaster, role.InstanceId, epoch));
+            })
             .WithSummary("Whether this instance accepts writes. Touches no database; load balancers route writes with it.");
 
         group.MapGet("/replicas", (ReplicaService replicas) => TypedResults.Ok(replicas.List()))

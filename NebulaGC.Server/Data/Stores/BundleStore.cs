@@ -12,8 +12,8 @@ public static class BundleStore
             ("$cluster", bundle.ClusterId.ToDbId()), ("$version", bundle.Version), ("$data", bundle.Data), ("$sha", bundle.Sha256),
             ("$size", bundle.Data.Length), ("$by", uploadedBy.ToDbId()), ("$at", bundle.UploadedAt.ToDbTime()));
 
-    public static BundleRow? Latest(SqliteConnection c, Guid clusterId) =>
-        c.Query(null, "SELECT * FROM config_bundles WHERE cluster_id = $cluster ORDER BY version DESC LIMIT 1;",
+    public static BundleRow? Latest(SqliteConnection c, SqliteTransaction? tx, Guid clusterId) =>
+        c.Query(tx, "SELECT * FROM config_bundles WHERE cluster_id = $cluster ORDER BY version DESC LIMIT 1;",
             r => new BundleRow(r.ReadGuid("cluster_id"), r.GetInt64(r.GetOrdinal("version")), (byte[])r.GetValue(r.GetOrdinal("data")),
                 r.GetString(r.GetOrdinal("sha256")), r.ReadTime("uploaded_at")),
             ("$cluster", clusterId.ToDbId())).FirstOrDefault();

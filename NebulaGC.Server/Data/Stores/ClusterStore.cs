@@ -31,6 +31,10 @@ public static class ClusterStore
     public static long Version(SqliteConnection c, SqliteTransaction? tx, Guid clusterId) =>
         Convert.ToInt64(c.Scalar("SELECT config_version FROM clusters WHERE cluster_id = $id;", tx, ("$id", clusterId.ToDbId())), CultureInfo.InvariantCulture);
 
+    public static List<NebulaGC.Client.Contracts.ClusterVersion> Versions(SqliteConnection c) =>
+        c.Query(null, "SELECT cluster_id, config_version FROM clusters ORDER BY cluster_id;",
+            r => new NebulaGC.Client.Contracts.ClusterVersion(r.ReadGuid("cluster_id"), r.GetInt64(1)));
+
     /// <summary>Increments the cluster's config version inside the caller's transaction and returns the new value.</summary>
     public static long BumpVersion(SqliteConnection c, SqliteTransaction tx, Guid clusterId) =>
         Convert.ToInt64(c.Scalar("UPDATE clusters SET config_version = config_version + 1 WHERE cluster_id = $id RETURNING config_version;", tx,

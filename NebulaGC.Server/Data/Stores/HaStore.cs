@@ -23,6 +23,9 @@ public static class HaStore
         c.Query(null, "SELECT * FROM replicas ORDER BY instance_id;",
             r => new ReplicaRow(r.GetString(r.GetOrdinal("instance_id")), r.ReadNullableString("address"), r.GetString(r.GetOrdinal("role")), r.ReadTime("last_seen_at")));
 
+    public static bool RemoveReplica(SqliteConnection c, SqliteTransaction tx, string instanceId) =>
+        c.Execute("DELETE FROM replicas WHERE instance_id = $id;", tx, ("$id", instanceId)) == 1;
+
     public static int PruneReplicas(SqliteConnection c, SqliteTransaction tx, DateTimeOffset unseenSince) =>
         c.Execute("DELETE FROM replicas WHERE last_seen_at < $since;", tx, ("$since", unseenSince.ToDbTime()));
 }

@@ -58,7 +58,7 @@ public sealed class LongPollTests : ServerTestBase
         var poll = VersionAsync(Admin, $"?current_version={current}&wait=60");
         await Task.Delay(300);
         // The CLI writing the file directly: nothing in the server's process announces this change.
-        var outsider = new ServiceContext(new Database(Server.Options.DbPath, readOnly: false), new TokenService(HmacSecret.FromString(TestServer.Secret)), TimeProvider.System, new ConfigVersionFeed());
+        var outsider = ServiceContext.Create(new Database(Server.Options.DbPath, readOnly: false), HmacSecret.FromString(TestServer.Secret), TimeProvider.System, new ConfigVersionFeed());
         new NodeService(outsider).Create(new AdminCreateNodeRequest(Admin.TenantId, Admin.ClusterId, "from-cli", false, null, null, null));
         for (var i = 0; i < 4 && !poll.IsCompleted; i++)
         {

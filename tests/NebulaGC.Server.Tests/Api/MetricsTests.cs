@@ -41,12 +41,16 @@ public sealed partial class MetricsTests : IAsyncLifetime
             using var _ = await _server.GetAsync("/v1/nodes", admin with { NodeToken = "x" });
         }
 
+        _server.Service<NebulaGC.Server.Services.ReplicaService>().Record("cp-replica", "http://cp-replica:8080", "replica");
+        _server.Time.Advance(TimeSpan.FromSeconds(3));
+        await _server.Service<NebulaGC.Server.Ha.HeartbeatService>().BeatAsync(CancellationToken.None);
+
         using var client = new HttpClient();
         var text = await client.GetStringAsync($"http://127.0.0.1:{_metricsPort}/metrics");
         var registered = TypeLine().Matches(text).Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(
             ["nebulagc_auth_failures_total", "nebulagc_build_info", "nebulagc_bundle_uploads_total", "nebulagc_config_version_bumps_total",
-             "nebulagc_ha_epoch", "nebulagc_ha_is_master", "nebulagc_http_request_duration_seconds", "nebulagc_http_requests_total", "nebulagc_rate_limited_total"],
+             "nebulagc_ha_epoch", "nebulagc_ha_heartbeat_age_seconds", "nebulagc_ha_is_master", "nebulagc_http_request_duration_seconds", "nebulagc_http_requests_total", "nebulagc_rate_limited_total"],
             registered.Order());
         foreach (var metric in registered)
         {
@@ -56,6 +60,7 @@ public sealed partial class MetricsTests : IAsyncLifetime
         Assert.Contains("nebulagc_bundle_uploads_total{result=\"rejected\"} 1", text);
         Assert.Contains("nebulagc_rate_limited_total{limiter=\"failed_auth\"} 1", text);
         Assert.DoesNotContain(admin.NodeId.ToString(), text);
+        Assert.Contains("nebulagc_ha_heartbeat_age_seconds{instance=\"cp-replica\"} 3", text);
     }
 
     [Fact]

@@ -10,11 +10,7 @@ public sealed class MigrationTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        _dir.Dispose();
-    }
+    public void Dispose() => _dir.Dispose();
 
     private static string Pragma(Database db, string pragma) => Convert.ToString(db.Read(c =>
     {

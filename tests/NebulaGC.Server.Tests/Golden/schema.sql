@@ -1,5 +1,20 @@
+-- index cluster_cas_by_cluster
+CREATE INDEX cluster_cas_by_cluster ON cluster_cas (cluster_id);
+
 -- index nodes_by_cluster
 CREATE INDEX nodes_by_cluster ON nodes (cluster_id, created_at);
+
+-- table cluster_cas
+CREATE TABLE cluster_cas (
+    ca_id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    cluster_id        TEXT NOT NULL REFERENCES clusters(cluster_id) ON DELETE CASCADE,
+    certificate_pem   TEXT NOT NULL,
+    fingerprint       TEXT NOT NULL,
+    private_key_blob  BLOB NOT NULL,
+    not_after         TEXT NOT NULL,
+    created_at        TEXT NOT NULL,
+    trusted_until     TEXT
+);
 
 -- table clusters
 CREATE TABLE clusters (
@@ -30,6 +45,12 @@ CREATE TABLE config_bundles (
     PRIMARY KEY (cluster_id, version)
 );
 
+-- table data_position
+CREATE TABLE data_position (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    position  INTEGER NOT NULL
+);
+
 -- table ha_state
 CREATE TABLE ha_state (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),
@@ -37,6 +58,17 @@ CREATE TABLE ha_state (
     master_instance_id  TEXT,
     master_url          TEXT,
     updated_at          TEXT
+);
+
+-- table node_certificates
+CREATE TABLE node_certificates (
+    node_id          TEXT PRIMARY KEY REFERENCES nodes(node_id) ON DELETE CASCADE,
+    cluster_id       TEXT NOT NULL REFERENCES clusters(cluster_id) ON DELETE CASCADE,
+    public_key_pem   TEXT NOT NULL,
+    certificate_pem  TEXT NOT NULL,
+    fingerprint      TEXT NOT NULL,
+    not_after        TEXT NOT NULL,
+    issued_at        TEXT NOT NULL
 );
 
 -- table nodes
@@ -78,8 +110,21 @@ CREATE TABLE retired_addresses (
     PRIMARY KEY (cluster_id, overlay_ip)
 );
 
+-- table revoked_certificates
+CREATE TABLE revoked_certificates (
+    cluster_id   TEXT NOT NULL REFERENCES clusters(cluster_id) ON DELETE CASCADE,
+    fingerprint  TEXT NOT NULL,
+    node_id      TEXT NOT NULL,
+    revoked_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL,
+    PRIMARY KEY (cluster_id, fingerprint)
+);
+
 -- table schema_migrations
 CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+
+-- table sqlite_sequence
+CREATE TABLE sqlite_sequence(name,seq);
 
 -- table tenants
 CREATE TABLE tenants (

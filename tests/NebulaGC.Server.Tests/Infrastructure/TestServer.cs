@@ -59,14 +59,14 @@ public sealed class TestServer : IAsyncDisposable
 
     public static async Task<TestServer> StartAsync(string dbPath, ServerRole role = ServerRole.Master, string instanceId = "test-master",
         string? publicUrl = null, string? adminSocket = null, string? metricsAddress = null, IReadOnlyList<string>? trustedProxies = null,
-        FakeTimeProvider? time = null)
+        FakeTimeProvider? time = null, string listen = "127.0.0.1:0", string? liteFsDirectory = null)
     {
         time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
         var log = new StringWriter();
         var logger = ServerLogger.Create("debug", "json", TextWriter.Synchronized(log));
         var options = new ServerOptions
         {
-            Listen = "127.0.0.1:0",
+            Listen = listen,
             DbPath = dbPath,
             Role = role,
             InstanceId = instanceId,
@@ -74,6 +74,7 @@ public sealed class TestServer : IAsyncDisposable
             AdminSocket = adminSocket,
             MetricsAddress = metricsAddress,
             TrustedProxies = trustedProxies ?? [],
+            LiteFsDirectory = liteFsDirectory,
         };
         var app = ServerHost.Build(options, HmacSecret.FromString(Secret), logger, time);
         await app.StartAsync();
@@ -135,7 +136,6 @@ public sealed class TestServer : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         (_logger as IDisposable)?.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 }
 

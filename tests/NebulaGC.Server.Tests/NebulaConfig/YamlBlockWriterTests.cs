@@ -19,8 +19,8 @@ public sealed class YamlBlockWriterTests
         var writer = new YamlBlockWriter(64);
         writer.String("value", tricky);
         writer.StringSequence("list", [tricky, "plain"]);
-        writer.StartMappingWithQuotedKey(tricky);
-        writer.Number("n", 1);
+        writer.StartMapping("map");
+        writer.StringSequence(tricky, ["keyed"], quoteKey: true);
         writer.EndMapping();
         writer.StartSequence("items", empty: false);
         writer.StartSequenceItem();
@@ -32,7 +32,7 @@ public sealed class YamlBlockWriterTests
 
         Assert.Equal(tricky, ((YamlScalarNode)root["value"]).Value);
         Assert.Equal([tricky, "plain"], ((YamlSequenceNode)root["list"]).Children.Select(item => ((YamlScalarNode)item).Value));
-        Assert.Equal("1", ((YamlScalarNode)((YamlMappingNode)root[tricky])["n"]).Value);
+        Assert.Equal("keyed", ((YamlScalarNode)((YamlSequenceNode)((YamlMappingNode)root["map"])[tricky])[0]).Value);
         var item = (YamlMappingNode)((YamlSequenceNode)root["items"])[0];
         Assert.Equal(tricky, ((YamlScalarNode)item["a"]).Value);
         Assert.Equal(tricky, ((YamlScalarNode)((YamlSequenceNode)item["b"])[0]).Value);

@@ -78,6 +78,18 @@ public sealed class NebulaCertificateFormatTests
     }
 
     [Fact]
+    public void Ed25519PublicKeyPem_RoundTrips_AndIsNotMistakenForAnX25519Key()
+    {
+        Ed25519KeyPair key = Ed25519KeyPair.Generate();
+        string pem = key.PublicKeyPem();
+
+        Assert.StartsWith("-----BEGIN NEBULA ED25519 PUBLIC KEY-----\n", pem, StringComparison.Ordinal);
+        Assert.Equal(key.PublicKey.ToArray(), Ed25519KeyPair.PublicKeyFromPem(pem));
+        Assert.Throws<NebulaPkiFormatException>(() => X25519KeyPair.PublicKeyFromPem(pem));
+        Assert.Throws<NebulaPkiFormatException>(() => Ed25519KeyPair.FromPrivateKey(new byte[64]));
+    }
+
+    [Fact]
     public void Marshalling_OmitsZeroValues_AndPacksAddresses()
     {
         var details = new NebulaCertificateDetails

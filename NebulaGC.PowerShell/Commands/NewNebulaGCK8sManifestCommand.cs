@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using NebulaGC.PowerShell.Rendering;
+
+namespace NebulaGC.PowerShell.Commands;
+
+/// <summary>New-NebulaGCK8sManifest: a kustomize base for the Single, Litestream or LiteFS topology.</summary>
+[Cmdlet(VerbsCommon.New, "NebulaGCK8sManifest", SupportsShouldProcess = true)]
+[OutputType(typeof(RenderedFile))]
+public sealed class NewNebulaGCK8sManifestCommand : ReplicaRenderCmdletBase
+{
+    [Parameter(Mandatory = true)]
+    public Topology Topology { get; set; }
+
+    [Parameter]
+    public string? Namespace { get; set; }
+
+    [Parameter]
+    public string? DaemonNamespace { get; set; }
+
+    [Parameter]
+    public string? Image { get; set; }
+
+    [Parameter]
+    public string? DaemonImage { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int Port { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int MetricsPort { get; set; }
+
+    [Parameter]
+    public ServiceType ServiceType { get; set; }
+
+    [Parameter]
+    public string? StorageSize { get; set; }
+
+    [Parameter]
+    public string? StorageClass { get; set; }
+
+    [Parameter]
+    public string? TunResource { get; set; }
+
+    [Parameter]
+    public string? ConsulUrl { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 9)]
+    public int LiteFSReplicas { get; set; }
+
+    protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context)
+    {
+        ApplyReplicaParameters(context.Settings);
+        return K8sRenderer.Render(context, Topology);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using NebulaGC.PowerShell.Rendering;
+
+namespace NebulaGC.PowerShell.Commands;
+
+/// <summary>New-NebulaGCSystemdUnit: hardened systemd units for the server, daemon, Litestream and LiteFS.</summary>
+[Cmdlet(VerbsCommon.New, "NebulaGCSystemdUnit", SupportsShouldProcess = true)]
+[OutputType(typeof(RenderedFile))]
+public sealed class NewNebulaGCSystemdUnitCommand : RenderCmdletBase
+{
+    [Parameter(Mandatory = true)]
+    public SystemdComponent Component { get; set; }
+
+    [Parameter]
+    public ServerRole Role { get; set; }
+
+    [Parameter]
+    public string? BinDir { get; set; }
+
+    [Parameter]
+    public string? ConfigDir { get; set; }
+
+    [Parameter]
+    public string? DataDir { get; set; }
+
+    [Parameter]
+    public string? ListenHost { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int Port { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int MetricsPort { get; set; }
+
+    [Parameter]
+    public string? PublicUrl { get; set; }
+
+    [Parameter]
+    public string? InstanceId { get; set; }
+
+    /// <summary>Where the litestream executable lives (Component Litestream).</summary>
+    [Parameter]
+    public string LitestreamBinary { get; set; } = "/usr/local/bin/litestream";
+
+    /// <summary>Where the litefs executable lives (Component LiteFS).</summary>
+    [Parameter]
+    public string LiteFSBinary { get; set; } = "/usr/local/bin/litefs";
+
+    protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context) =>
+        SystemdRenderer.Render(context, new SystemdRequest(Component, LitestreamBinary, LiteFSBinary));
+}

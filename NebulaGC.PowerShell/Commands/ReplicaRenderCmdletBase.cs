@@ -1,0 +1,64 @@
+using System.Management.Automation;
+using NebulaGC.PowerShell.Rendering;
+
+namespace NebulaGC.PowerShell.Commands;
+
+/// <summary>
+/// Render cmdlets that may write a litestream.yml (Litestream config, Kubernetes and compose topologies) share
+/// the replica parameters: one replica per -Replica type, all with the same bucket/endpoint settings. A values
+/// file's Replicas list can instead give each replica its own settings.
+/// </summary>
+public abstract class ReplicaRenderCmdletBase : RenderCmdletBase
+{
+    [Parameter]
+    public ReplicaType[]? Replica { get; set; }
+
+    [Parameter]
+    [ValidateSet("0.3", "0.5")]
+    public string? LitestreamVersion { get; set; }
+
+    [Parameter]
+    public string? Bucket { get; set; }
+
+    [Parameter]
+    public string? ReplicaPath { get; set; }
+
+    [Parameter]
+    public string? Endpoint { get; set; }
+
+    [Parameter]
+    public string? Region { get; set; }
+
+    [Parameter]
+    public string? AccountName { get; set; }
+
+    [Parameter]
+    public string? SftpHost { get; set; }
+
+    [Parameter]
+    public string? SftpUser { get; set; }
+
+    [Parameter]
+    public SwitchParameter ForcePathStyle { get; set; }
+
+    /// <summary>Replaces the settings' replicas with one per -Replica type, when -Replica was given.</summary>
+    protected void ApplyReplicaParameters(DeploymentSettings settings)
+    {
+        if (Replica is null || Replica.Length == 0)
+        {
+            return;
+        }
+        settings.Replicas = Replica.Select(t => new ReplicaSettings
+        {
+            Type = t,
+            Bucket = Bucket ?? "",
+            Path = ReplicaPath ?? (t == ReplicaType.File ? "/var/lib/litestream/nebulagc" : "nebulagc"),
+            Endpoint = Endpoint ?? "",
+            Region = Region ?? "",
+            AccountName = AccountName ?? "",
+            Host = SftpHost ?? "",
+            User = SftpUser ?? "",
+            ForcePathStyle = ForcePathStyle,
+        }).ToList();
+    }
+}

@@ -1,0 +1,56 @@
+namespace NebulaGC.PowerShell.Rendering;
+
+/// <summary>What kind of failure an <see cref="ErrorId"/> is; the cmdlet layer maps it 1:1 onto ErrorCategory.</summary>
+public enum ErrorKind
+{
+    InvalidArgument,
+    ObjectNotFound,
+    InvalidData,
+    WriteError,
+    NotInstalled,
+    InvalidResult,
+}
+
+/// <summary>A stable error identifier (<c>&lt;Noun&gt;&lt;Problem&gt;</c>) with its kind.</summary>
+public sealed record ErrorId(string Name, ErrorKind Kind)
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>Every error id the module raises, in one place. Tests assert these names; never rename one.</summary>
+public static class ErrorIds
+{
+    public static readonly ErrorId ValuesFileNotFound = new(nameof(ValuesFileNotFound), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId ValuesFileInvalid = new(nameof(ValuesFileInvalid), ErrorKind.InvalidData);
+    public static readonly ErrorId ValuesUnknownKey = new(nameof(ValuesUnknownKey), ErrorKind.InvalidData);
+    public static readonly ErrorId ValuesInvalidValue = new(nameof(ValuesInvalidValue), ErrorKind.InvalidData);
+    public static readonly ErrorId TemplateNotFound = new(nameof(TemplateNotFound), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId TemplateSyntaxError = new(nameof(TemplateSyntaxError), ErrorKind.InvalidData);
+    public static readonly ErrorId TemplateRenderFailed = new(nameof(TemplateRenderFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId RenderedYamlInvalid = new(nameof(RenderedYamlInvalid), ErrorKind.InvalidResult);
+    public static readonly ErrorId LitestreamUnknownKey = new(nameof(LitestreamUnknownKey), ErrorKind.InvalidResult);
+    public static readonly ErrorId LitestreamTooManyReplicas = new(nameof(LitestreamTooManyReplicas), ErrorKind.InvalidArgument);
+    public static readonly ErrorId LitestreamReplicaIncomplete = new(nameof(LitestreamReplicaIncomplete), ErrorKind.InvalidArgument);
+    public static readonly ErrorId LiteFSUnknownKey = new(nameof(LiteFSUnknownKey), ErrorKind.InvalidResult);
+    public static readonly ErrorId LoadBalancerNoBackend = new(nameof(LoadBalancerNoBackend), ErrorKind.InvalidArgument);
+    public static readonly ErrorId SettingsInvalid = new(nameof(SettingsInvalid), ErrorKind.InvalidArgument);
+    public static readonly ErrorId FileWriteFailed = new(nameof(FileWriteFailed), ErrorKind.WriteError);
+    public static readonly ErrorId DeploymentPathNotFound = new(nameof(DeploymentPathNotFound), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId ValidatorNotInstalled = new(nameof(ValidatorNotInstalled), ErrorKind.NotInstalled);
+}
+
+/// <summary>A failure the engines raise on purpose: carries a stable id and tells the operator what to do.</summary>
+public sealed class NebulaGCException : Exception
+{
+    public NebulaGCException(ErrorId id, string message, object? target = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        Id = id;
+        Target = target;
+    }
+
+    public ErrorId Id { get; }
+
+    /// <summary>The object the error is about (a path, a key), shown as the ErrorRecord's TargetObject.</summary>
+    public object? Target { get; }
+}

@@ -1,0 +1,213 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using NebulaGC.Client.Contracts;
+using NebulaGC.Server.Data;
+using NebulaGC.Server.Data.Stores;
+using NebulaGC.Server.Domain;
+using NebulaGC.Server.Observability;
+using NebulaGC.Server.Services;
+
+namespace NebulaGC.Server.Ha;
+
+/// <summary>
+/// Every role change of this instance — start-up, promote, demote, fencing, LiteFS — and the write guard that makes
+/// fencing safe: each write transaction re-reads the epoch, so an instance that lost mastership cannot commit.
+/// </summary>
+public sealed class HaCoordinator(Database database, RoleState role, ServerMetrics metrics, TimeProvider time, ILogger<HaCoordinator> logger)
+{
+    private readonly Lock _transitions = new();
+
+    /// <summary>Takes the start-up role: a master migrates and claims the database, a replica only checks the schema.</summary>
+    public void Start(string? liteFsDirectory)
+    {
+        var master = role.ConfiguredRole switch
+        {
+            ServerRole.Master => true,
+            ServerRole.Replica => false,
+            _ => !LiteFsPrimary.IsReplica(liteFsDirectory!),
+        };
+        if (master)
+        {
+            BecomeMaster(promotion: false, "start-up");
+        }
+        else
+        {
+            BecomeReplica("start-up");
+        }
+        database.BeforeWrite = GuardWrite;
+    }
+
+    /// <summary>Makes this replica the master with a new epoch (fences the previous master). Refused on a master.</summary>
+    public HaStatus Promote()
+    {
+        if (role.IsMaster)
+        {
+            throw new Conflict($"instance {role.InstanceId} is already the master (epoch {role.Epoch})");
+        }
+        BecomeMaster(promotion: true, "promote");
+        return Status();
+    }
+
+    /// <summary>Stops accepting writes at once; the instance serves reads as a replica until promoted again.</summary>
+    public HaStatus Demote()
+    {
+        if (!role.IsMaster)
+        {
+            throw new Conflict($"instance {role.InstanceId} is not the master");
+        }
+        BecomeReplica("demote");
+        return Status();
+    }
+
+    /// <summary>A master that finds a newer epoch naming another instance turns read-only. Returns whether it was fenced.</summary>
+    public bool CheckFencing()
+    {
+        if (!role.IsMaster)
+        {
+            return false;
+        }
+        var state = database.Read(c => HaStore.State(c, null));
+        if (IsFencedBy(state))
+        {
+            Fence(state);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>A replica re-reads the epoch and the master's URL (where it sends writers and heartbeats).</summary>
+    public void Refresh()
+    {
+        if (!role.IsMaster)
+        {
+            var state = database.Read(c => HaStore.State(c, null));
+            role.Set(false, state.Epoch, state.MasterUrl);
+            metrics.Epoch.Set(state.Epoch);
+        }
+    }
+
+    /// <summary>LiteFS decides: primary when <c>.primary</c> is absent. Called every second in the <c>litefs</c> role.</summary>
+    public void FollowLiteFs(string liteFsDirectory)
+    {
+        var replica = LiteFsPrimary.IsReplica(liteFsDirectory);
+        if (replica && role.IsMaster)
+        {
+            BecomeReplica($"LiteFS names {LiteFsPrimary.PrimaryHost(liteFsDirectory)} as primary");
+        }
+        else if (!replica && !role.IsMaster)
+        {
+            BecomeMaster(promotion: true, "LiteFS made this node primary");
+        }
+    }
+
+    public HaStatus Status() => database.Read(c =>
+    {
+        var schema = Migrator.CurrentVersion(c);
+        var state = HaStore.State(c, null);
+        var (isMaster, epoch) = role.Snapshot();
+        return new HaStatus(role.InstanceId, isMaster ? "master" : "replica", isMaster, epoch, state.MasterInstanceId, state.MasterUrl, schema,
+            DataPosition(c, null), ClusterStore.Versions(c));
+    });
+
+    public static long DataPosition(SqliteConnection c, SqliteTransaction? tx) =>
+        Convert.ToInt64(c.Scalar("SELECT position FROM data_position WHERE id = 1;", tx), CultureInfo.InvariantCulture);
+
+    private void GuardWrite(SqliteConnection c, SqliteTransaction tx)
+    {
+        if (!role.IsMaster)
+        {
+            throw new ReplicaReadOnly();
+        }
+        var state = HaStore.State(c, tx);
+        if (IsFencedBy(state))
+        {
+            Fence(state);
+            throw new ReplicaReadOnly();
+        }
+        c.Execute("UPDATE data_position SET position = position + 1 WHERE id = 1;", tx);
+    }
+
+    private bool IsFencedBy(HaStateRow state) => state.MasterInstanceId != role.InstanceId || state.Epoch > role.Epoch;
+
+    private void Fence(HaStateRow state)
+    {
+        lock (_transitions)
+        {
+            database.IsReadOnly = true;
+            role.Set(false, state.Epoch, state.MasterUrl);
+            metrics.IsMaster.Set(0);
+            metrics.Epoch.Set(state.Epoch);
+        }
+        logger.LogWarning("Fenced: epoch {Epoch} names {MasterInstanceId} as master; this instance is read-only now", state.Epoch, state.MasterInstanceId);
+    }
+
+    private void BecomeMaster(bool promotion, string reason)
+    {
+        lock (_transitions)
+        {
+            database.IsReadOnly = false;
+            Migrator.Apply(database, time);
+            var state = Claim(promotion);
+            role.Set(true, state.Epoch, state.MasterUrl);
+            metrics.IsMaster.Set(1);
+            metrics.Epoch.Set(state.Epoch);
+            new ReplicaService(database, time).Record(role.InstanceId, role.PublicUrl, "master");
+        }
+        logger.LogInformation("Became master ({Reason}) at epoch {Epoch}", reason, role.Epoch);
+    }
+
+    private void BecomeReplica(string reason)
+    {
+        lock (_transitions)
+        {
+            role.Set(false, role.Epoch, null);
+            database.IsReadOnly = true;
+            metrics.IsMaster.Set(0);
+            Migrator.RequireCurrent(database);
+        }
+        Refresh();
+        logger.LogInformation("Serving as replica ({Reason}) at epoch {Epoch}", reason, role.Epoch);
+    }
+
+    /// <summary>
+    /// Records this instance as master. A promotion, or a start-up after another instance was master, takes a new epoch;
+    /// restarting the recorded master keeps its epoch (an unclean restart never locks it out).
+    /// </summary>
+    private HaStateRow Claim(bool promotion)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var current = HaStore.State(connection, transaction);
+        var keep = !promotion && current.MasterInstanceId == role.InstanceId;
+        var claimed = current with
+        {
+            Epoch = keep ? current.Epoch : current.Epoch + 1,
+            MasterInstanceId = role.InstanceId,
+            MasterUrl = role.PublicUrl,
+        };
+        HaStore.SetMaster(connection, transaction, claimed.Epoch, role.InstanceId, role.PublicUrl, time.GetUtcNow());
+        connection.Execute("UPDATE data_position SET position = position + 1 WHERE id = 1;", transaction);
+        transaction.Commit();
+        return claimed;
+    }
+}
+
+/// <summary>LiteFS marks a replica with <c>&lt;dir&gt;/.primary</c>, holding the primary's hostname.</summary>
+public static class LiteFsPrimary
+{
+    public const string FileName = ".primary";
+
+    public static bool IsReplica(string directory) => File.Exists(Path.Combine(directory, FileName));
+
+    public static string PrimaryHost(string directory)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(directory, FileName)).Trim();
+        }
+        catch (IOException)
+        {
+            return "another node";
+        }
+    }
+}
