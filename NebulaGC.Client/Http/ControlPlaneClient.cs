@@ -115,11 +115,11 @@ public sealed class ControlPlaneClient : IDisposable
     /// <c>POST /v1/node/certificate</c> on the master: asks it to sign this node's public key (managed PKI).
     /// </summary>
     /// <exception cref="ControlPlaneApiException">The server refused, e.g. 404/409 when the cluster uses external PKI.</exception>
-    public async Task RequestCertificateAsync(string publicKeyPem, CancellationToken cancellationToken)
-    {
-        await WriteAsync(() => JsonContent.Create(new NodeCertificateRequest(publicKeyPem), HttpJsonContext.Default.NodeCertificateRequest),
-            HttpMethod.Post, "v1/node/certificate", cancellationToken);
-    }
+    public async Task<NodeCertificateResponse> RequestCertificateAsync(string publicKeyPem, CancellationToken cancellationToken) =>
+        await WriteAsync(() => JsonContent.Create(new NodeCertificateRequest(publicKeyPem), ContractsJsonContext.Default.NodeCertificateRequest),
+            HttpMethod.Post, "v1/node/certificate", async (response, ct) =>
+                await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.NodeCertificateResponse, ct) ?? throw new JsonException("empty body"),
+            cancellationToken);
 
     /// <summary>Adds the instances listed by <c>GET /v1/replicas</c> to <see cref="KnownUrls"/>; returns how many were new.</summary>
     public async Task<int> LearnReplicasAsync(CancellationToken cancellationToken)
@@ -207,7 +207,7 @@ public sealed class ControlPlaneClient : IDisposable
         throw new ControlPlaneUnavailableException($"no control-plane instance answered GET /{path.Split('?')[0]} ({string.Join("; ", failures)})", retryAfter);
     }
 
-    private async Task WriteAsync(Func<HttpContent> content, HttpMethod method, string path, CancellationToken cancellationToken)
+    private async Task<T> WriteAsync<T>(Func<HttpContent> content, HttpMethod method, string path, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
         var tried = new HashSet<Uri>();
@@ -243,11 +243,12 @@ public sealed class ControlPlaneClient : IDisposable
                 using var response = await http.SendAsync(request, attempt.Token);
                 if (response.IsSuccessStatusCode)
                 {
+                    T result = await read(response, attempt.Token);
                     lock (gate)
                     {
                         master = url;
                     }
-                    return;
+                    return result;
                 }
                 if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
                 {

@@ -28,7 +28,7 @@ public sealed class ClusterAgent
     private readonly TimeProvider time;
     private readonly string component;
     private AppliedState state = AppliedState.Empty;
-    private bool certificateSettled;
+    private bool externalPki;
     private DateTimeOffset nextReplicaRefresh = DateTimeOffset.MinValue;
     private long? latestVersion;
     private long? applyingVersion;
@@ -104,7 +104,15 @@ public sealed class ClusterAgent
             var started = time.GetUtcNow();
             try
             {
-                await EnsureCertificateAsync(cancellationToken);
+                try
+                {
+                    await EnsureCertificateAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is ControlPlaneUnavailableException or ControlPlaneApiException)
+                {
+                    // Polling goes on: a replica can still serve reads, and nebula keeps its current certificate.
+                    log.Warning(component, $"certificate request failed, retrying next poll: {e.Message}");
+                }
                 await RefreshReplicasIfDueAsync(cancellationToken);
                 long seen = state.SeenVersion;
                 long latest = await client.GetLatestVersionAsync(seen, settings.PollWait, cancellationToken);
@@ -138,24 +146,32 @@ public sealed class ClusterAgent
         }
     }
 
+    /// <summary>Managed PKI: has the node's public key signed when there is no current certificate for it.</summary>
     private async Task EnsureCertificateAsync(CancellationToken cancellationToken)
     {
-        if (certificateSettled)
+        if (externalPki)
         {
             return;
         }
         var key = NodeKeyStore.LoadOrCreate(paths);
+        string publicKey = key.PublicKeyPem();
+        if (Enrollment.Load(paths.EnrollmentFile) is { } enrollment && enrollment.IsCurrent(publicKey, time.GetUtcNow()))
+        {
+            return;
+        }
         try
         {
-            await client.RequestCertificateAsync(key.PublicKeyPem(), cancellationToken);
-            log.Info(component, "certificate requested for this node's public key");
+            var signed = await client.RequestCertificateAsync(publicKey, cancellationToken);
+            new Enrollment(Enrollment.KeyDigest(publicKey), signed.Fingerprint, time.GetUtcNow(), signed.NotAfter).Save(paths.EnrollmentFile);
+            log.Info(component, $"certificate {signed.Fingerprint[..Math.Min(16, signed.Fingerprint.Length)]} signed for this node's key, valid until {signed.NotAfter:u}; it arrives with version {signed.ConfigVersion}");
         }
-        catch (ControlPlaneApiException e) when (e.Status is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.Conflict or HttpStatusCode.BadRequest)
+        catch (ControlPlaneApiException e) when (e.Status is HttpStatusCode.Conflict or HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
         {
-            // External PKI (or a server without managed PKI): the uploaded bundle carries host.crt and host.key.
+            // External PKI (409), or a server without managed PKI: the uploaded bundle carries host.crt and host.key.
+            // Asked once per daemon run.
+            externalPki = true;
             log.Info(component, $"the control plane does not sign a certificate for this node ({e.Message}); using the bundle's own host key");
         }
-        certificateSettled = true;
     }
 
     private async Task RefreshReplicasIfDueAsync(CancellationToken cancellationToken)

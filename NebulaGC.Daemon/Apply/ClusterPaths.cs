@@ -25,6 +25,7 @@ public sealed class ClusterPaths(string configDir, string stateDir, string clust
     public string HostKey => Path.Combine(ClusterStateDir, "host.key");
     public string HostPublicKey => Path.Combine(ClusterStateDir, "host.pub");
     public string StateFile => Path.Combine(ClusterStateDir, "state.json");
+    public string EnrollmentFile => Path.Combine(ClusterStateDir, "enrollment.json");
     public string NebulaPidFile => Path.Combine(ClusterStateDir, "nebula.pid");
     public string NebulaLog => Path.Combine(ClusterStateDir, "nebula.log");
 

@@ -55,6 +55,21 @@ public sealed class DaemonAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Managed_pki_asks_for_a_certificate_once_and_not_again_after_a_daemon_restart()
+    {
+        server.CertificateStatus = HttpStatusCode.OK;
+        await StartWithVersion1Async();
+        Assert.Equal(1, server.CertificateRequests);
+        Assert.Contains("NEBULA X25519 PUBLIC KEY", server.LastPublicKey);
+        Assert.Equal(File.ReadAllText(daemon.Paths.HostPublicKey), server.LastPublicKey);
+
+        await daemon.StopAsync();
+        daemon.Start();
+        await daemon.WaitForAsync(s => s.Nebula.Adopted && s.LastPollAt is not null);
+        Assert.Equal(1, server.CertificateRequests); // re-signing would revoke the old cert and move every node's version
+    }
+
+    [Fact]
     public async Task An_mtu_change_reaches_nebula_within_a_second()
     {
         var (oldPid, _) = await StartWithVersion1Async();

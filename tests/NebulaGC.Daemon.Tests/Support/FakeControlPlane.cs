@@ -169,7 +169,7 @@ public sealed class FakeControlPlane : IAsyncDisposable
             using var doc = await JsonDocument.ParseAsync(context.Request.Body);
             LastPublicKey = doc.RootElement.GetProperty("public_key").GetString();
             return CertificateStatus == HttpStatusCode.OK
-                ? Results.Ok()
+                ? Results.Json(new NodeCertificateResponse("PEM", "fingerprint", DateTimeOffset.UtcNow.AddDays(365), CurrentVersion), ContractsJsonContext.Default.NodeCertificateResponse)
                 : Results.Json(new ErrorResponse("no managed PKI here", ErrorCodes.NotFound), ContractsJsonContext.Default.ErrorResponse, statusCode: (int)CertificateStatus);
         });
     }
