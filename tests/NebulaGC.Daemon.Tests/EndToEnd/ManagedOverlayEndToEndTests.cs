@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using NebulaGC.Client.Contracts;
+using NebulaGC.Daemon.Tests.Support;
+
+namespace NebulaGC.Daemon.Tests.EndToEnd;
+
+/// <summary>
+/// Managed PKI end to end: one cluster, two nodes whose daemons generate their own keys, have them signed, and run
+/// the configs the server renders for them (node B is the lighthouse), in two network namespaces (needs root).
+/// </summary>
+public sealed class ManagedOverlayFixture : IAsyncLifetime
+{
+    private readonly TempDir dir = new();
+    private NetworkNamespaces? namespaces;
+
+    public ServerInstance Master { get; private set; } = null!;
+    public OverlayNode A { get; private set; } = null!;
+    public OverlayNode B { get; private set; } = null!;
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private string Db => dir.Combine("server", "nebulagc.db");
+
+    public async Task InitializeAsync()
+    {
+        namespaces = new NetworkNamespaces();
+        Directory.CreateDirectory(dir.Combine("server"));
+        ServerInstance.Migrate(Db);
+        string tenant = ServerInstance.Cli(Db, "tenant", "create", "--name", "managed").GetProperty("tenant_id").GetString()!;
+        var cluster = ServerInstance.Cli(Db, "cluster", "create", "--tenant-id", tenant, "--name", "mesh", "--pki", "managed");
+        A = Node(tenant, cluster, "node-a", namespaces.A, NetworkNamespaces.UnderlayA);
+        B = Node(tenant, cluster, "node-b", namespaces.B, NetworkNamespaces.UnderlayB);
+        A.Peer = B;
+        B.Peer = A;
+
+        Master = new ServerInstance(dir.Combine("server", "master"), Db, "master", "managed-master");
+        await Master.StartAsync();
+        await CallAsync(A, HttpMethod.Post, $"v1/nodes/{B.NodeId}/lighthouse", new LighthouseRequest(true, NetworkNamespaces.UnderlayB, 4242));
+        foreach (var node in new[] { A, B })
+        {
+            WriteDaemonConfig(node);
+            node.Daemon = new ChildProcess(BuildOutputs.DaemonDll, ["daemon", "--config", node.ConfigFile]);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in new[] { A, B }.Where(n => n is not null))
+        {
+            node.Daemon?.Terminate();
+            node.Daemon?.Dispose();
+            if (node.NebulaPid is { } pid)
+            {
+                Process.GetProcessById(pid).Kill();
+            }
+        }
+        await Task.Delay(300);
+        Master?.Dispose();
+        namespaces?.Dispose();
+        Http.Dispose();
+        dir.Dispose();
+    }
+
+    /// <summary>An authenticated API call as <paramref name="caller"/>; A is the cluster's admin node.</summary>
+    public async Task CallAsync<T>(OverlayNode caller, HttpMethod method, string path, T body)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(Master.Url, path)) { Content = JsonContent.Create(body, mediaType: null, options: ContractsJsonContext.Default.Options) };
+        request.Headers.Add(NebulaHeaders.TenantId, caller.TenantId.ToString());
+        request.Headers.Add(NebulaHeaders.ClusterId, caller.ClusterId.ToString());
+        request.Headers.Add(NebulaHeaders.NodeId, caller.NodeId.ToString());
+        request.Headers.Add(NebulaHeaders.NodeToken, caller.NodeToken);
+        request.Headers.Add(NebulaHeaders.ClusterToken, caller.ClusterToken);
+        using var response = await Http.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
+    }
+
+    public JsonElement Status(OverlayNode node)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var (code, stdout, stderr) = Nebulagc.Run("status", "--config", node.ConfigFile, "--output", "json");
+            if (code == 0)
+            {
+                return JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetProperty("clusters")[0].Clone();
+            }
+            Assert.True(code == 3 && DateTime.UtcNow < deadline, $"nebulagc status failed ({code}): {stderr}{stdout}");
+            Thread.Sleep(100);
+        }
+    }
+
+    public string TunDevice(OverlayNode node)
+    {
+        var (_, output) = NetworkNamespaces.Exec(node.Namespace, "ip", "-o", "addr", "show");
+        var line = output.Split('\n').FirstOrDefault(l => l.Contains($" {node.OverlayIp}/"));
+        return line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] ?? "";
+    }
+
+    public string Diagnostics(OverlayNode node) => $"daemon {node.Name}:\n{node.Daemon?.Output}\nserver:\n{Master.Output[^Math.Min(2000, Master.Output.Length)..]}";
+
+    private OverlayNode Node(string tenant, JsonElement cluster, string name, string ns, string underlay)
+    {
+        string clusterId = cluster.GetProperty("cluster_id").GetString()!, clusterToken = cluster.GetProperty("cluster_token").GetString()!;
+        var created = ServerInstance.Cli(Db, "node", "create", "--tenant-id", tenant, "--cluster-id", clusterId, "--name", name, "--admin", "--cluster-token", clusterToken);
+        string root = dir.Combine("nodes", name);
+        Directory.CreateDirectory(root);
+        return new OverlayNode
+        {
+            Name = "mesh",
+            Namespace = ns,
+            OverlayIp = created.GetProperty("overlay_ip").GetString()!.Split('/')[0],
+            Underlay = underlay,
+            TunDevice = "",
+            TenantId = Guid.Parse(tenant),
+            ClusterId = Guid.Parse(clusterId),
+            NodeId = created.GetProperty("node_id").GetGuid(),
+            NodeToken = created.GetProperty("node_token").GetString()!,
+            ClusterToken = clusterToken,
+            ConfigFile = Path.Combine(root, "daemon.json"),
+            StateDir = Path.Combine(root, "state"),
+            HostCert = [],
+            HostKey = [],
+        };
+    }
+
+    private void WriteDaemonConfig(OverlayNode node)
+    {
+        string root = Path.GetDirectoryName(node.ConfigFile)!;
+        string wrapper = NetworkNamespaces.NebulaWrapper(Path.Combine(root, "nebula-in-netns"), node.Namespace);
+        File.WriteAllText(node.ConfigFile, JsonSerializer.Serialize(new
+        {
+            control_plane_urls = new[] { Master.Url.ToString() },
+            state_dir = node.StateDir,
+            nebula_binary = wrapper,
+            poll_wait_seconds = 30,
+            poll_interval_seconds = 1,
+            clusters = new[]
+            {
+                new { name = node.Name, tenant_id = node.TenantId, cluster_id = node.ClusterId, node_id = node.NodeId, node_token = node.NodeToken, cluster_token = node.ClusterToken, config_dir = Path.Combine(root, "etc") },
+            },
+        }));
+    }
+}
+
+[Collection("overlay")]
+public sealed class ManagedOverlayEndToEndTests(ManagedOverlayFixture mesh, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ManagedOverlayFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+
+    private async Task HealthyAsync()
+    {
+        foreach (var node in new[] { mesh.A, mesh.B })
+        {
+            await Eventually.TrueAsync(() => node.NebulaPid is not null && mesh.Status(node) is var s
+                    && s.GetProperty("nebula").GetProperty("state").GetString() == "running"
+                    && s.GetProperty("applying_version").ValueKind == JsonValueKind.Null
+                    && s.GetProperty("applied_version").GetInt64() == s.GetProperty("latest_version").GetInt64(),
+                Patience, () => mesh.Diagnostics(node));
+        }
+        await Eventually.TrueAsync(() => OverlayFixture.Ping(mesh.A, mesh.B) && OverlayFixture.Ping(mesh.B, mesh.A), Patience,
+            () => mesh.Diagnostics(mesh.A) + mesh.Diagnostics(mesh.B));
+    }
+
+    [Fact]
+    public async Task Two_daemons_enroll_with_their_own_keys_apply_their_rendered_configs_and_ping_each_other()
+    {
+        await HealthyAsync();
+        foreach (var node in new[] { mesh.A, mesh.B })
+        {
+            string clusterState = Path.Combine(node.StateDir, "clusters", node.Name);
+            Assert.True(File.Exists(Path.Combine(clusterState, "enrollment.json")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(clusterState, "host.key")));
+            // The private key in the running config is the one generated on the node, never downloaded.
+            string running = new DirectoryInfo($"/proc/{node.NebulaPid}/cwd").LinkTarget!;
+            Assert.Equal(File.ReadAllText(Path.Combine(clusterState, "host.key")), File.ReadAllText(Path.Combine(running, "host.key")));
+        }
+    }
+
+    [Fact]
+    public async Task An_mtu_change_through_the_api_reaches_the_nebula_within_a_second()
+    {
+        await HealthyAsync();
+        string tunA = mesh.TunDevice(mesh.A);
+        int mtu = NetworkNamespaces.Exec(mesh.A.Namespace, "ip", "-o", "link", "show", "dev", tunA).Output.Contains(" mtu 1400 ") ? 1420 : 1400;
+
+        var applied = await TimeUntilAsync(() => mesh.CallAsync(mesh.A, HttpMethod.Patch, $"v1/nodes/{mesh.A.NodeId}/mtu", new UpdateMtuRequest(mtu)),
+            () => NetworkNamespaces.Exec(mesh.A.Namespace, "ip", "-o", "link", "show", "dev", tunA).Output.Contains($" mtu {mtu} "));
+
+        output.WriteLine($"managed PKI: MTU {mtu} on node A's nebula {applied.TotalMilliseconds:0} ms after PATCH /v1/nodes/{{id}}/mtu returned");
+        Assert.True(applied < TimeSpan.FromSeconds(1), $"took {applied.TotalMilliseconds:0} ms");
+        await HealthyAsync();
+    }
+
+    [Fact]
+    public async Task A_route_advertised_by_one_node_reaches_the_other_nodes_nebula_within_a_second()
+    {
+        await HealthyAsync();
+        string tunA = mesh.TunDevice(mesh.A);
+        string route = NetworkNamespaces.Exec(mesh.A.Namespace, "ip", "route", "show", "10.99.7.0/24").Output.Contains(tunA) ? "10.99.8.0/24" : "10.99.7.0/24";
+
+        var applied = await TimeUntilAsync(() => mesh.CallAsync(mesh.B, HttpMethod.Post, "v1/routes", new RoutesRequest([route])),
+            () => NetworkNamespaces.Exec(mesh.A.Namespace, "ip", "route", "show", route).Output.Contains(tunA));
+
+        output.WriteLine($"managed PKI: route {route} via node B on node A's nebula {applied.TotalMilliseconds:0} ms after POST /v1/routes returned");
+        Assert.True(applied < TimeSpan.FromSeconds(1), $"took {applied.TotalMilliseconds:0} ms");
+        await HealthyAsync();
+    }
+
+    /// <summary>Time from the end of <paramref name="call"/> until <paramref name="condition"/> holds.</summary>
+    private async Task<TimeSpan> TimeUntilAsync(Func<Task> call, Func<bool> condition)
+    {
+        await call();
+        var watch = Stopwatch.StartNew();
+        await Eventually.TrueAsync(condition, TimeSpan.FromSeconds(15), () => mesh.Diagnostics(mesh.A));
+        return watch.Elapsed;
+    }
+}
