@@ -46,7 +46,6 @@ namespace NebulaGC.Client.Contracts;
 [JsonSerializable(typeof(HaStatus))]
 [JsonSerializable(typeof(SetFirewallRequest))]
 [JsonSerializable(typeof(ClusterFirewall))]
-[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(HeartbeatRequest))]
 [JsonSerializable(typeof(RemoveReplicaRequest))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

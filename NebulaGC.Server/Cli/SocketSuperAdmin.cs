@@ -53,9 +53,9 @@ public sealed class SocketSuperAdmin : ISuperAdmin, IDisposable
 
     public ServerStatus Status() => Get("/admin/status", Json.ServerStatus);
 
-    public HaStatus Promote() => Post("/admin/promote", "", Json.String, Json.HaStatus);
+    public HaStatus Promote() => PostWithoutBody("/admin/promote", Json.HaStatus);
 
-    public HaStatus Demote() => Post("/admin/demote", "", Json.String, Json.HaStatus);
+    public HaStatus Demote() => PostWithoutBody("/admin/demote", Json.HaStatus);
 
     public ReplicasResponse ListReplicas() => Get("/admin/replicas", Json.ReplicasResponse);
 
@@ -73,6 +73,12 @@ public sealed class SocketSuperAdmin : ISuperAdmin, IDisposable
     private TResponse Post<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType)
     {
         using var response = _http.PostAsJsonAsync(path, body, requestType).GetAwaiter().GetResult();
+        return Read(response, responseType);
+    }
+
+    private TResponse PostWithoutBody<TResponse>(string path, JsonTypeInfo<TResponse> responseType)
+    {
+        using var response = _http.PostAsync(path, content: null).GetAwaiter().GetResult();
         return Read(response, responseType);
     }
 
