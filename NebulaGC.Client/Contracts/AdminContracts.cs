@@ -97,3 +97,8 @@ public sealed record HaStatus(
 public sealed record HeartbeatRequest(string InstanceId, string? Address, string Role, long Epoch, long DataPosition);
 
 public sealed record RemoveReplicaRequest(string InstanceId);
+
+/// <summary>Inbound rules <c>PROTO/PORT[@GROUP]</c> added to every node's firewall; empty restores the default.</summary>
+public sealed record SetFirewallRequest(Guid ClusterId, IReadOnlyList<string> Inbound);
+
+public sealed record ClusterFirewall(Guid ClusterId, IReadOnlyList<string> Inbound, long ConfigVersion);

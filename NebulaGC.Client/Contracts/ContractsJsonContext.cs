@@ -44,6 +44,8 @@ namespace NebulaGC.Client.Contracts;
 [JsonSerializable(typeof(RotateCaRequest))]
 [JsonSerializable(typeof(CaRotated))]
 [JsonSerializable(typeof(HaStatus))]
+[JsonSerializable(typeof(SetFirewallRequest))]
+[JsonSerializable(typeof(ClusterFirewall))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(HeartbeatRequest))]
 [JsonSerializable(typeof(RemoveReplicaRequest))]

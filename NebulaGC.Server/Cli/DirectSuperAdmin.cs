@@ -28,6 +28,8 @@ public sealed class DirectSuperAdmin(string dbPath, Func<HmacSecret> secret) : I
     public CaRotated RotateCa(RotateCaRequest request) =>
         new PkiService(_context.Value).RotateCa(request.ClusterId, request.OverlapSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
 
+    public ClusterFirewall SetFirewall(SetFirewallRequest request) => new ClusterService(_context.Value).SetFirewall(request.ClusterId, request.Inbound);
+
     public NodeCreated CreateNode(AdminCreateNodeRequest request) => new NodeService(_context.Value).Create(request);
 
     public List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId) => new NodeService(_context.Value).List(tenantId, clusterId);
@@ -36,9 +38,9 @@ public sealed class DirectSuperAdmin(string dbPath, Func<HmacSecret> secret) : I
 
     public HaStatus Demote() => throw NeedsServer("demote");
 
-    public ReplicasResponse ListReplicas() => new ReplicaService(_context.Value.Database, TimeProvider.System).List();
+    public ReplicasResponse ListReplicas() => new ReplicaService(_context.Value).List();
 
-    public void RemoveReplica(string instanceId) => new ReplicaService(_context.Value.Database, TimeProvider.System).Remove(instanceId);
+    public void RemoveReplica(string instanceId) => new ReplicaService(_context.Value).Remove(instanceId);
 
     private static CliError NeedsServer(string operation) =>
         new($"{operation} changes a running server's role: no nebulagc-server answers on the admin socket (set --admin-socket or NEBULAGC_ADMIN_SOCKET)");

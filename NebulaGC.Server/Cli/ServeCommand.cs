@@ -22,10 +22,11 @@ public static class ServeCommand
         var metricsAddr = new Option<string?>("--metrics-addr") { Description = "Separate listener for /metrics, host:port (NEBULAGC_METRICS_ADDR); off by default." };
         var secretFile = CliOptions.HmacSecretFile();
         var liteFsDir = new Option<string?>("--litefs-dir") { Description = "LiteFS mount the litefs role follows (NEBULAGC_LITEFS_DIR)." };
+        var lighthouseDir = new Option<string?>("--lighthouse-dir") { Description = "State of control-plane lighthouse processes (NEBULAGC_LIGHTHOUSE_DIR; default lighthouse/ beside the database)." };
 
         var command = new Command("serve", "Run the control-plane server.")
         {
-            listen, db, role, master, replicate, instanceId, publicUrl, adminSocket, metricsAddr, secretFile, liteFsDir,
+            listen, db, role, master, replicate, instanceId, publicUrl, adminSocket, metricsAddr, secretFile, liteFsDir, lighthouseDir,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -51,6 +52,8 @@ public static class ServeCommand
                 LogLevel = CliOptions.Env("NEBULAGC_LOG_LEVEL") ?? "information",
                 LogFormat = CliOptions.Env("NEBULAGC_LOG_FORMAT") ?? "json",
                 LiteFsDirectory = liteFsDirectory,
+                LighthouseDirectory = parse.GetValue(lighthouseDir) ?? CliOptions.Env("NEBULAGC_LIGHTHOUSE_DIR"),
+                NebulaBinary = CliOptions.Env("NEBULAGC_NEBULA_BINARY") ?? "nebula",
             };
             var secret = HmacSecret.Load(parse.GetValue(secretFile), Environment.GetEnvironmentVariable);
             var logger = CreateLogger(options);

@@ -45,6 +45,8 @@ public sealed class SocketSuperAdmin : ISuperAdmin, IDisposable
 
     public CaRotated RotateCa(RotateCaRequest request) => Post("/admin/clusters/rotate-ca", request, Json.RotateCaRequest, Json.CaRotated);
 
+    public ClusterFirewall SetFirewall(SetFirewallRequest request) => Post("/admin/clusters/firewall", request, Json.SetFirewallRequest, Json.ClusterFirewall);
+
     public NodeCreated CreateNode(AdminCreateNodeRequest request) => Post("/admin/nodes", request, Json.AdminCreateNodeRequest, Json.NodeCreated);
 
     public List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId) => Get($"/admin/nodes?tenant_id={tenantId}&cluster_id={clusterId}", Json.ListNodeListItem);

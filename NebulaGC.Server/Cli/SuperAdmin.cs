@@ -18,6 +18,8 @@ public interface ISuperAdmin
 
     CaRotated RotateCa(RotateCaRequest request);
 
+    ClusterFirewall SetFirewall(SetFirewallRequest request);
+
     NodeCreated CreateNode(AdminCreateNodeRequest request);
 
     List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId);

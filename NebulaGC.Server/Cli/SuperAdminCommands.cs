@@ -131,6 +131,17 @@ public static class SuperAdminCommands
             ]);
         });
         cluster.Subcommands.Add(rotateCommand);
+
+        var firewall = NewCommon();
+        var firewallCluster = new Option<Guid>("--cluster-id") { Description = "Cluster whose nodes get the rules.", Required = true };
+        var allow = new Option<string[]>("--allow") { Description = "Inbound rule PROTO/PORT[@GROUP], repeatable (e.g. tcp/443, tcp/22@admins); none restores the default.", AllowMultipleArgumentsPerToken = true };
+        var firewallCommand = WithCommon(new Command("firewall", "Set the inbound rules every node's Nebula firewall adds to the default (ICMP in, all out).") { firewallCluster, allow }, firewall);
+        firewallCommand.SetAction(parse => new OutputWriter(parse.GetValue(firewall.Output), output).Write(
+            Backend(parse, firewall).SetFirewall(new SetFirewallRequest(parse.GetValue(firewallCluster), parse.GetValue(allow) ?? [])), f =>
+            [
+                ("CLUSTER ID", [f.ClusterId.ToString()]), ("INBOUND", [string.Join(" ", f.Inbound)]), ("VERSION", [f.ConfigVersion.ToString(CultureInfo.InvariantCulture)]),
+            ]));
+        cluster.Subcommands.Add(firewallCommand);
         return cluster;
     }
 

@@ -39,6 +39,15 @@ public sealed record ServerOptions
     /// <summary>The LiteFS FUSE mount to follow in the <c>litefs</c> role.</summary>
     public string? LiteFsDirectory { get; init; }
 
+    /// <summary>Where control-plane lighthouses keep their keys and configs (default: <c>lighthouse/</c> beside the database).</summary>
+    public string? LighthouseDirectory { get; init; }
+
+    /// <summary>The <c>nebula</c> executable control-plane lighthouses run.</summary>
+    public string NebulaBinary { get; init; } = "nebula";
+
+    /// <summary>How often lighthouse processes are reconciled with cluster state (2 s).</summary>
+    public TimeSpan LighthouseReconcileInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often instances report and check fencing (10 s).</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -13,7 +13,7 @@ namespace NebulaGC.Server.Ha;
 /// Every role change of this instance — start-up, promote, demote, fencing, LiteFS — and the write guard that makes
 /// fencing safe: each write transaction re-reads the epoch, so an instance that lost mastership cannot commit.
 /// </summary>
-public sealed class HaCoordinator(Database database, RoleState role, ServerMetrics metrics, TimeProvider time, ILogger<HaCoordinator> logger)
+public sealed class HaCoordinator(Database database, RoleState role, ReplicaService replicas, ServerMetrics metrics, TimeProvider time, ILogger<HaCoordinator> logger)
 {
     private readonly Lock _transitions = new();
 
@@ -151,7 +151,7 @@ public sealed class HaCoordinator(Database database, RoleState role, ServerMetri
             role.Set(true, state.Epoch, state.MasterUrl);
             metrics.IsMaster.Set(1);
             metrics.Epoch.Set(state.Epoch);
-            new ReplicaService(database, time).Record(role.InstanceId, role.PublicUrl, "master");
+            replicas.Record(role.InstanceId, role.PublicUrl, "master");
         }
         logger.LogInformation("Became master ({Reason}) at epoch {Epoch}", reason, role.Epoch);
     }

@@ -16,6 +16,7 @@ using NebulaGC.Server.Api.Topology;
 using NebulaGC.Server.Configuration;
 using NebulaGC.Server.Data;
 using NebulaGC.Server.Ha;
+using NebulaGC.Server.Lighthouse;
 using NebulaGC.Server.Observability;
 using NebulaGC.Server.Security;
 using NebulaGC.Server.Services;
@@ -118,6 +119,8 @@ public static class ServerHost
         builder.Services.AddSingleton<HeartbeatService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeartbeatService>());
         builder.Services.AddHostedService<LiteFsRoleWatcher>();
+        builder.Services.AddSingleton<ControlPlaneLighthouses>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneLighthouses>());
         builder.Services.AddHostedService<ConfigVersionPoller>();
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureForwardedHeaders(forwarded, options.TrustedProxies));
 

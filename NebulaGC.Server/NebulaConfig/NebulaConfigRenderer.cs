@@ -56,6 +56,8 @@ public static class NebulaConfigRenderer
         {
             yaml.StringSequence("blocklist", input.BlocklistFingerprints);
         }
+        // Without it nebula keeps an established tunnel to a peer whose certificate was just blocklisted (until restart).
+        yaml.Boolean("disconnect_invalid", true);
         yaml.EndMapping();
 
         if (peers.Lighthouses.Count == 0)

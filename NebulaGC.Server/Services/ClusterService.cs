@@ -60,6 +60,23 @@ public sealed class ClusterService(ServiceContext context)
     });
 
     /// <summary>
+    /// Replaces the inbound rules every node's firewall gets on top of the default (ICMP from any host, all outbound);
+    /// an empty list goes back to the default. The version moves so nodes apply it.
+    /// </summary>
+    public ClusterFirewall SetFirewall(Guid clusterId, IReadOnlyList<string> rules)
+    {
+        var parsed = rules.Select(FirewallRule.Parse).Select(r => r.ToString()).Distinct().ToList();
+        var version = context.Database.Write((c, tx) =>
+        {
+            _ = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
+            ClusterStore.SetFirewallInbound(c, tx, clusterId, parsed);
+            return ClusterStore.BumpVersion(c, tx, clusterId);
+        });
+        context.Versions.Publish(clusterId, version);
+        return new ClusterFirewall(clusterId, parsed, version);
+    }
+
+    /// <summary>
     /// Replaces the cluster token. With a grace period the previous token keeps working until it ends, so nodes can be
     /// re-configured without an outage; the config version moves so daemons notice.
     /// </summary>

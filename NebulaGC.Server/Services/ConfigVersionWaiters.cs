@@ -14,27 +14,20 @@ public sealed class ConfigVersionWaiters
     public ConfigVersionWaiters(ConfigVersionFeed feed) => feed.Changed += (clusterId, _) => Wake(clusterId);
 
     /// <summary>Clusters that have at least one waiting request.</summary>
-    public IReadOnlyCollection<Guid> WaitedClusters => _signals.Where(s => s.Value.Waiters > 0).Select(s => s.Key).ToList();
+    public IReadOnlyCollection<Guid> WaitedClusters => _signals.Where(s => Volatile.Read(ref s.Value.Waiters) > 0).Select(s => s.Key).ToList();
 
     /// <summary>How many requests wait on <paramref name="clusterId"/> now.</summary>
     public int CountWaiting(Guid clusterId) => _signals.TryGetValue(clusterId, out var signal) ? Volatile.Read(ref signal.Waiters) : 0;
 
-    /// <summary>Completes when <paramref name="clusterId"/> is next woken, or when <paramref name="timeout"/> passes.</summary>
-    public async Task WaitAsync(Guid clusterId, TimeSpan timeout, TimeProvider time, CancellationToken cancellation)
+    /// <summary>
+    /// Starts listening for the cluster's next wake-up. Subscribe first and read the version after: a change committed in
+    /// between then still completes the subscription, so it cannot slip past the waiter.
+    /// </summary>
+    public Subscription Subscribe(Guid clusterId)
     {
         var signal = _signals.GetOrAdd(clusterId, _ => new Signal());
         Interlocked.Increment(ref signal.Waiters);
-        try
-        {
-            await signal.Current.Task.WaitAsync(timeout, time, cancellation);
-        }
-        catch (TimeoutException)
-        {
-        }
-        finally
-        {
-            Interlocked.Decrement(ref signal.Waiters);
-        }
+        return new Subscription(Volatile.Read(ref signal.Current).Task, () => Interlocked.Decrement(ref signal.Waiters));
     }
 
     public void Wake(Guid clusterId)
@@ -47,6 +40,32 @@ public sealed class ConfigVersionWaiters
     }
 
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>One listener: completes on the next wake-up; disposing it stops counting it as a waiter.</summary>
+    public sealed class Subscription(Task woken, Action release) : IDisposable
+    {
+        private int _released;
+
+        /// <summary>Completes when woken, or when <paramref name="timeout"/> passes (without an error).</summary>
+        public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellation)
+        {
+            try
+            {
+                await woken.WaitAsync(timeout, time, cancellation);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                release();
+            }
+        }
+    }
 
     private sealed class Signal
     {

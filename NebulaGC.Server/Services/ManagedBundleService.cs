@@ -46,7 +46,15 @@ public sealed class ManagedBundleService(ServiceContext context)
             UnsafeRoutes = nodes.Where(n => n.NodeId != nodeId)
                 .SelectMany(n => n.Routes.Select(route => new NebulaUnsafeRoute(IPNetwork.Parse(route), IPAddress.Parse(n.OverlayIp))))
                 .ToList(),
+            ControlPlaneLighthouses = cluster.ProvideLighthouse ? ControlPlaneLighthouses(c, tx, cluster) : [],
             BlocklistFingerprints = PkiStore.Blocklist(c, tx, cluster.ClusterId, now),
+            ExtraFirewallRules = (cluster.FirewallInbound ?? []).Select(FirewallRule.Parse)
+                .Select(r => new NebulaFirewallRule(NebulaFirewallDirection.Inbound, r.Port, r.Proto)
+                {
+                    Host = r.Group is null ? "any" : null,
+                    Groups = r.Group is null ? [] : [r.Group],
+                })
+                .ToList(),
         };
         var caPem = string.Concat(PkiStore.TrustedCas(c, tx, cluster.ClusterId, now).Select(ca => ca.CertificatePem));
         var bundle = NodeBundleBuilder.Build(input, caPem, certificate.CertificatePem);
@@ -56,6 +64,16 @@ public sealed class ManagedBundleService(ServiceContext context)
         }
         _cache[(nodeId, cluster.ConfigVersion)] = bundle;
         return new BundleDownload(cluster.ConfigVersion, bundle.Content, bundle.Sha256);
+    }
+
+    /// <summary>Every registered instance with a lighthouse slot: its reserved overlay address and its public host on the cluster's port.</summary>
+    public static List<NebulaLighthouse> ControlPlaneLighthouses(SqliteConnection c, SqliteTransaction? tx, ClusterRow cluster)
+    {
+        var network = Ipam.OverlayNetwork.Parse(cluster.OverlayCidr);
+        return HaStore.Replicas(c, tx)
+            .Where(r => r.LighthouseSlot is not null && Uri.TryCreate(r.Address, UriKind.Absolute, out _))
+            .Select(r => new NebulaLighthouse(IPAddress.Parse(network.AddressAt(r.LighthouseSlot!.Value)), [Endpoint(new Uri(r.Address!).IdnHost, cluster.LighthousePort)]))
+            .ToList();
     }
 
     /// <summary>

@@ -1,42 +1,57 @@
 using NebulaGC.Client.Contracts;
-using NebulaGC.Server.Data;
 using NebulaGC.Server.Data.Stores;
 using NebulaGC.Server.Domain;
+using NebulaGC.Server.Ipam;
 
 namespace NebulaGC.Server.Services;
 
 /// <summary>The registry of control-plane instances, keyed by their stable instance id.</summary>
-public sealed class ReplicaService(Database database, TimeProvider time)
+public sealed class ReplicaService(ServiceContext context)
 {
-    /// <summary>How often an instance reports itself.</summary>
-    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
-
-    /// <summary>An instance is healthy while its last heartbeat is younger than three intervals.</summary>
-    public static readonly TimeSpan HealthyWithin = HeartbeatInterval * 3;
+    /// <summary>An instance is healthy while its last heartbeat is younger than three default heartbeat intervals (30 s).</summary>
+    public static readonly TimeSpan HealthyWithin = TimeSpan.FromSeconds(30);
 
     /// <summary>Entries unseen this long are pruned, by the master only.</summary>
     public static readonly TimeSpan PruneAfter = TimeSpan.FromMinutes(5);
 
     public ReplicasResponse List()
     {
-        var now = time.GetUtcNow();
-        return new ReplicasResponse(database.Read(HaStore.Replicas)
+        var now = context.Time.GetUtcNow();
+        return new ReplicasResponse(context.Database.Read(HaStore.Replicas)
             .Select(r => new ReplicaInstance(r.InstanceId, r.Address, r.Role, r.LastSeenAt, now - r.LastSeenAt <= HealthyWithin))
             .ToList());
     }
 
     /// <summary>Removes a decommissioned instance from the registry (master only).</summary>
-    public void Remove(string instanceId) => database.Write((c, tx) =>
+    public void Remove(string instanceId) => Change((c, tx) =>
         HaStore.RemoveReplica(c, tx, instanceId) ? true : throw new NotFound($"instance '{instanceId}' is not in the registry"));
 
-    /// <summary>Upserts an instance (master-side) and prunes the ones gone for <see cref="PruneAfter"/>.</summary>
+    /// <summary>
+    /// Upserts an instance (master-side) and prunes the ones gone for <see cref="PruneAfter"/>. A new or pruned instance
+    /// changes the control-plane lighthouses every lighthouse-served cluster's nodes know, so those versions move.
+    /// </summary>
     public void Record(string instanceId, string? address, string role)
     {
-        var now = time.GetUtcNow();
-        database.Write((c, tx) =>
+        var now = context.Time.GetUtcNow();
+        var row = new ReplicaRow(instanceId, address, role, now);
+        Change((c, tx) =>
         {
-            HaStore.UpsertReplica(c, tx, new ReplicaRow(instanceId, address, role, now));
-            return HaStore.PruneReplicas(c, tx, now - PruneAfter);
+            var joined = !HaStore.TouchReplica(c, tx, row);
+            if (joined)
+            {
+                HaStore.InsertReplica(c, tx, row, OverlayNetwork.ReservedHostCount);
+            }
+            return joined | HaStore.PruneReplicas(c, tx, now - PruneAfter) > 0;
         });
+    }
+
+    /// <summary>Runs a registry change; when it reports a membership change, bumps the lighthouse-served clusters with it.</summary>
+    private void Change(Func<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, bool> change)
+    {
+        var bumped = context.Database.Write((c, tx) => change(c, tx) ? ClusterStore.BumpLighthouseClusters(c, tx) : []);
+        foreach (var (clusterId, version) in bumped)
+        {
+            context.Versions.Publish(clusterId, version);
+        }
     }
 }

@@ -36,6 +36,8 @@ public static class AdminEndpoints
 
         group.MapPost("/clusters", (CreateClusterRequest request, ClusterService clusters) => TypedResults.Ok(clusters.Create(request))).WritesState();
         group.MapGet("/clusters", (Guid tenant_id, ClusterService clusters) => TypedResults.Ok(clusters.List(tenant_id)));
+        group.MapPost("/clusters/firewall", (SetFirewallRequest request, ClusterService clusters) =>
+            TypedResults.Ok(clusters.SetFirewall(request.ClusterId, request.Inbound))).WritesState();
         group.MapPost("/clusters/rotate-ca", (RotateCaRequest request, PkiService pki) =>
             TypedResults.Ok(pki.RotateCa(request.ClusterId, request.OverlapSeconds is { } s ? TimeSpan.FromSeconds(s) : null))).WritesState();
 

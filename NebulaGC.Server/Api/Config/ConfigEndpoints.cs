@@ -21,13 +21,17 @@ public static class ConfigEndpoints
                     var clusterId = NodeAuthenticationFilter.Caller(http).ClusterId;
                     var waitFor = LongPoll.Duration(current_version, wait);
                     var deadline = time.GetUtcNow() + waitFor;
-                    var version = bundles.Version(clusterId);
-                    while (version == current_version && time.GetUtcNow() < deadline)
+                    while (true)
                     {
-                        await waiters.WaitAsync(clusterId, deadline - time.GetUtcNow(), time, http.RequestAborted);
-                        version = bundles.Version(clusterId);
+                        using var subscription = waiters.Subscribe(clusterId);
+                        var version = bundles.Version(clusterId);
+                        var remaining = deadline - time.GetUtcNow();
+                        if (version != current_version || remaining <= TimeSpan.Zero)
+                        {
+                            return TypedResults.Ok(new ConfigVersionResponse(version));
+                        }
+                        await subscription.WaitAsync(remaining, time, http.RequestAborted);
                     }
-                    return TypedResults.Ok(new ConfigVersionResponse(version));
                 })
             .ProducesError(StatusCodes.Status400BadRequest)
             .WithSummary("The cluster's current config version. Long-poll: with current_version and wait (seconds, ≤ 60) it answers as soon as the version differs, else when the wait ends.");

@@ -35,6 +35,14 @@ public static class ClusterStore
         c.Query(null, "SELECT cluster_id, config_version FROM clusters ORDER BY cluster_id;",
             r => new NebulaGC.Client.Contracts.ClusterVersion(r.ReadGuid("cluster_id"), r.GetInt64(1)));
 
+    /// <summary>Moves the version of every cluster the control plane serves as lighthouse (their configs list the instances).</summary>
+    public static List<(Guid ClusterId, long Version)> BumpLighthouseClusters(SqliteConnection c, SqliteTransaction tx) =>
+        c.Query(tx, "UPDATE clusters SET config_version = config_version + 1 WHERE provide_lighthouse = 1 RETURNING cluster_id, config_version;",
+            r => (r.ReadGuid("cluster_id"), r.GetInt64(1)));
+
+    public static List<ClusterRow> LighthouseClusters(SqliteConnection c) =>
+        c.Query(null, "SELECT * FROM clusters WHERE provide_lighthouse = 1 ORDER BY cluster_id;", Map);
+
     /// <summary>Increments the cluster's config version inside the caller's transaction and returns the new value.</summary>
     public static long BumpVersion(SqliteConnection c, SqliteTransaction tx, Guid clusterId) =>
         Convert.ToInt64(c.Scalar("UPDATE clusters SET config_version = config_version + 1 WHERE cluster_id = $id RETURNING config_version;", tx,
@@ -58,5 +66,10 @@ public static class ClusterStore
         r.ReadNullableTime("previous_token_expires_at"),
         r.ReadBool("provide_lighthouse"),
         r.GetInt32(r.GetOrdinal("lighthouse_port")),
-        r.ReadTime("created_at"));
+        r.ReadTime("created_at"),
+        StoreJsonContext.FromJson(r.GetString(r.GetOrdinal("firewall_inbound_json"))));
+
+    public static void SetFirewallInbound(SqliteConnection c, SqliteTransaction tx, Guid clusterId, IReadOnlyList<string> rules) =>
+        c.Execute("UPDATE clusters SET firewall_inbound_json = $rules WHERE cluster_id = $id;", tx,
+            ("$rules", StoreJsonContext.ToJson(rules)), ("$id", clusterId.ToDbId()));
 }

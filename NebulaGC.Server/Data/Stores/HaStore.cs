@@ -13,15 +13,27 @@ public static class HaStore
         c.Execute("UPDATE ha_state SET epoch = $epoch, master_instance_id = $id, master_url = $url, updated_at = $at WHERE id = 1;", tx,
             ("$epoch", epoch), ("$id", instanceId), ("$url", url), ("$at", at.ToDbTime()));
 
-    public static void UpsertReplica(SqliteConnection c, SqliteTransaction tx, ReplicaRow replica) =>
+    /// <summary>Updates a known instance; returns false when it is not registered yet.</summary>
+    public static bool TouchReplica(SqliteConnection c, SqliteTransaction tx, ReplicaRow replica) =>
+        c.Execute("UPDATE replicas SET address = $addr, role = $role, last_seen_at = $seen WHERE instance_id = $id;", tx,
+            ("$id", replica.InstanceId), ("$addr", replica.Address), ("$role", replica.Role), ("$seen", replica.LastSeenAt.ToDbTime())) == 1;
+
+    /// <summary>Registers a new instance with the lowest free lighthouse slot up to <paramref name="maxSlot"/> (none when all are taken).</summary>
+    public static void InsertReplica(SqliteConnection c, SqliteTransaction tx, ReplicaRow replica, int maxSlot) =>
         c.Execute("""
-            INSERT INTO replicas (instance_id, address, role, last_seen_at) VALUES ($id, $addr, $role, $seen)
-            ON CONFLICT (instance_id) DO UPDATE SET address = excluded.address, role = excluded.role, last_seen_at = excluded.last_seen_at;
-            """, tx, ("$id", replica.InstanceId), ("$addr", replica.Address), ("$role", replica.Role), ("$seen", replica.LastSeenAt.ToDbTime()));
+            INSERT INTO replicas (instance_id, address, role, last_seen_at, lighthouse_slot)
+            VALUES ($id, $addr, $role, $seen,
+                (SELECT MIN(slot) FROM (WITH RECURSIVE slots(slot) AS (SELECT 1 UNION ALL SELECT slot + 1 FROM slots WHERE slot < $max) SELECT slot FROM slots)
+                 WHERE slot NOT IN (SELECT lighthouse_slot FROM replicas WHERE lighthouse_slot IS NOT NULL)));
+            """, tx, ("$id", replica.InstanceId), ("$addr", replica.Address), ("$role", replica.Role), ("$seen", replica.LastSeenAt.ToDbTime()), ("$max", maxSlot));
 
     public static List<ReplicaRow> Replicas(SqliteConnection c) =>
-        c.Query(null, "SELECT * FROM replicas ORDER BY instance_id;",
-            r => new ReplicaRow(r.GetString(r.GetOrdinal("instance_id")), r.ReadNullableString("address"), r.GetString(r.GetOrdinal("role")), r.ReadTime("last_seen_at")));
+        Replicas(c, null);
+
+    public static List<ReplicaRow> Replicas(SqliteConnection c, SqliteTransaction? tx) =>
+        c.Query(tx, "SELECT * FROM replicas ORDER BY instance_id;",
+            r => new ReplicaRow(r.GetString(r.GetOrdinal("instance_id")), r.ReadNullableString("address"), r.GetString(r.GetOrdinal("role")), r.ReadTime("last_seen_at"),
+                r.IsDBNull(r.GetOrdinal("lighthouse_slot")) ? null : r.GetInt32(r.GetOrdinal("lighthouse_slot"))));
 
     public static bool RemoveReplica(SqliteConnection c, SqliteTransaction tx, string instanceId) =>
         c.Execute("DELETE FROM replicas WHERE instance_id = $id;", tx, ("$id", instanceId)) == 1;

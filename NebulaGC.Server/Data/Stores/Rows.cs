@@ -16,7 +16,8 @@ public sealed record ClusterRow(
     DateTimeOffset? PreviousTokenExpiresAt,
     bool ProvideLighthouse,
     int LighthousePort,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<string>? FirewallInbound = null);
 
 public sealed record NodeRow(
     Guid NodeId,
@@ -37,6 +38,6 @@ public sealed record NodeRow(
 
 public sealed record BundleRow(Guid ClusterId, long Version, byte[] Data, string Sha256, DateTimeOffset UploadedAt);
 
-public sealed record ReplicaRow(string InstanceId, string? Address, string Role, DateTimeOffset LastSeenAt);
+public sealed record ReplicaRow(string InstanceId, string? Address, string Role, DateTimeOffset LastSeenAt, int? LighthouseSlot = null);
 
 public sealed record HaStateRow(long Epoch, string? MasterInstanceId, string? MasterUrl);

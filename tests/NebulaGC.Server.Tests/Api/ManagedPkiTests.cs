@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -24,21 +22,6 @@ public sealed class ManagedPkiTests : ServerTestBase
         return (key, await response.ReadAsync(Json.NodeCertificateResponse));
     }
 
-    private async Task<Dictionary<string, string>> BundleAsync(Credentials node)
-    {
-        using var response = await Server.GetAsync("/v1/config/bundle", node);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var files = new Dictionary<string, string>();
-        using var reader = new TarReader(new GZipStream(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), CompressionMode.Decompress));
-        while (reader.GetNextEntry() is { } entry)
-        {
-            Assert.Equal(TarEntryType.RegularFile, entry.EntryType);
-            using var content = new StreamReader(entry.DataStream!);
-            files[entry.Name] = content.ReadToEnd();
-        }
-        return files;
-    }
-
     private string WriteBundle(TempDirectory dir, Dictionary<string, string> files, X25519KeyPair key)
     {
         foreach (var (name, content) in files)
@@ -56,7 +39,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         var createdNode = await created.ReadAsync(Json.CreateNodeResponse, HttpStatusCode.Created);
         var node = Admin.WithNode(createdNode.NodeId, createdNode.NodeToken);
         var (key, issued) = await EnrollAsync(node);
-        var files = await BundleAsync(node);
+        var files = await Server.BundleFilesAsync(node);
         Assert.Equal(issued.Certificate, files["host.crt"]);
         using var dir = new TempDirectory();
         WriteBundle(dir, files, key);
@@ -116,7 +99,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         Assert.NotEqual(first.Fingerprint, second.Fingerprint);
         Assert.Equal(before + 1, second.ConfigVersion);
         await EnrollAsync(Admin);
-        var adminBundle = await BundleAsync(Admin);
+        var adminBundle = await Server.BundleFilesAsync(Admin);
         Assert.Contains(first.Fingerprint, adminBundle["config.yml"]);
         Assert.DoesNotContain(second.Fingerprint, adminBundle["config.yml"]);
     }
@@ -131,7 +114,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         {
             Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
         }
-        var files = await BundleAsync(Admin);
+        var files = await Server.BundleFilesAsync(Admin);
         Assert.Contains(goneCert.Fingerprint, files["config.yml"]);
         using var dir = new TempDirectory();
         WriteBundle(dir, files, adminKey);
@@ -148,10 +131,10 @@ public sealed class ManagedPkiTests : ServerTestBase
         using (await Server.PostJsonAsync("/v1/routes", router, """{"routes":["192.168.77.0/24"]}"""))
         {
         }
-        var adminFiles = await BundleAsync(Admin);
+        var adminFiles = await Server.BundleFilesAsync(Admin);
         Assert.Contains("192.168.77.0/24", adminFiles["config.yml"]);
         Assert.Contains("10.42.0.17", adminFiles["config.yml"]);
-        var routerFiles = await BundleAsync(router);
+        var routerFiles = await Server.BundleFilesAsync(router);
         Assert.DoesNotContain("192.168.77.0/24", routerFiles["config.yml"]);
         using (var certDir = new TempDirectory())
         {
@@ -175,17 +158,48 @@ public sealed class ManagedPkiTests : ServerTestBase
         using (await Server.SendAsync(HttpMethod.Patch, $"/v1/nodes/{Admin.NodeId}/mtu", Admin, new StringContent("""{"mtu":1420}""", Encoding.UTF8, "application/json")))
         {
         }
-        var adminConfig = (await BundleAsync(Admin))["config.yml"];
+        var adminConfig = (await Server.BundleFilesAsync(Admin))["config.yml"];
         Assert.Contains("1420", adminConfig);
         Assert.Contains(NebulaGC.Server.Services.ManagedBundleService.TunDeviceName(Admin.ClusterId), adminConfig);
         Assert.Contains("127.0.0.1:4300", adminConfig);
-        var lhFiles = await BundleAsync(lighthouse);
+        var lhFiles = await Server.BundleFilesAsync(lighthouse);
         Assert.Contains("am_lighthouse: true", lhFiles["config.yml"]);
         Assert.Contains("4300", lhFiles["config.yml"]);
         using var dir = new TempDirectory();
         WriteBundle(dir, lhFiles, lhKey);
         var test = NebulaTools.Nebula(dir.Path, "-test", "-config", "config.yml");
         Assert.True(test.ExitCode == 0, test.Describe());
+    }
+
+    [Fact]
+    public async Task Cluster_firewall_rules_extend_every_nodes_default_firewall()
+    {
+        var (key, _) = await EnrollAsync(Admin);
+        var before = ClusterVersion();
+        var set = Server.Service<ClusterService>().SetFirewall(Admin.ClusterId, ["tcp/443", "tcp/22@admins", "udp/5000-5010"]);
+        Assert.Equal(before + 1, set.ConfigVersion);
+        var files = await Server.BundleFilesAsync(Admin);
+        var config = files["config.yml"];
+        Assert.Contains("\"443\"", config);
+        Assert.Contains("admins", config);
+        Assert.Contains("icmp", config);
+        using var dir = new TempDirectory();
+        WriteBundle(dir, files, key);
+        var test = NebulaTools.Nebula(dir.Path, "-test", "-config", "config.yml");
+        Assert.True(test.ExitCode == 0, test.Describe());
+    }
+
+    [Theory]
+    [InlineData("tcp", "is not PROTO/PORT[@GROUP]")]
+    [InlineData("sctp/80", "is not PROTO/PORT[@GROUP]")]
+    [InlineData("tcp/80@bad group", "is not PROTO/PORT[@GROUP]")]
+    [InlineData("tcp/70000", "port outside 1–65535")]
+    public void Invalid_firewall_rules_are_bad_requests_saying_what_is_wrong(string rule, string reason)
+    {
+        var before = ClusterVersion();
+        var error = Assert.Throws<NebulaGC.Server.Domain.BadRequest>(() => Server.Service<ClusterService>().SetFirewall(Admin.ClusterId, [rule]));
+        Assert.Contains(reason, error.Message);
+        Assert.Equal(before, ClusterVersion());
     }
 
     [Fact]
@@ -207,7 +221,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         var (key, before) = await EnrollAsync(node);
         var rotated = Server.Service<PkiService>().RotateCa(Admin.ClusterId, TimeSpan.FromDays(7));
         Assert.Equal(1, rotated.CertificatesResigned);
-        var files = await BundleAsync(node);
+        var files = await Server.BundleFilesAsync(node);
         Assert.Equal(2, files["ca.crt"].Split("BEGIN NEBULA CERTIFICATE").Length - 1);
         Assert.NotEqual(before.Certificate, files["host.crt"]);
         using var dir = new TempDirectory();

@@ -4,6 +4,9 @@ CREATE INDEX cluster_cas_by_cluster ON cluster_cas (cluster_id);
 -- index nodes_by_cluster
 CREATE INDEX nodes_by_cluster ON nodes (cluster_id, created_at);
 
+-- index replicas_by_lighthouse_slot
+CREATE UNIQUE INDEX replicas_by_lighthouse_slot ON replicas (lighthouse_slot) WHERE lighthouse_slot IS NOT NULL;
+
 -- table cluster_cas
 CREATE TABLE cluster_cas (
     ca_id             INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -29,7 +32,7 @@ CREATE TABLE clusters (
     previous_token_expires_at   TEXT,
     provide_lighthouse          INTEGER NOT NULL DEFAULT 0,
     lighthouse_port             INTEGER NOT NULL DEFAULT 4242,
-    created_at                  TEXT NOT NULL,
+    created_at                  TEXT NOT NULL, firewall_inbound_json TEXT NOT NULL DEFAULT '[]',
     UNIQUE (tenant_id, name)
 );
 
@@ -98,7 +101,7 @@ CREATE TABLE replicas (
     address       TEXT,
     role          TEXT NOT NULL,
     last_seen_at  TEXT NOT NULL
-);
+, lighthouse_slot INTEGER);
 
 -- table retired_addresses
 CREATE TABLE retired_addresses (

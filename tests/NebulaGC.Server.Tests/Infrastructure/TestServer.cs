@@ -117,6 +117,22 @@ public sealed class TestServer : IAsyncDisposable
         return admin.WithNode(created.NodeId, created.NodeToken);
     }
 
+    /// <summary>Downloads the node's bundle and returns its files by name, asserting every entry is a regular file.</summary>
+    public async Task<Dictionary<string, string>> BundleFilesAsync(Credentials node)
+    {
+        using var response = await GetAsync("/v1/config/bundle", node);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var files = new Dictionary<string, string>();
+        using var reader = new System.Formats.Tar.TarReader(new System.IO.Compression.GZipStream(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), System.IO.Compression.CompressionMode.Decompress));
+        while (reader.GetNextEntry() is { } entry)
+        {
+            Assert.Equal(System.Formats.Tar.TarEntryType.RegularFile, entry.EntryType);
+            using var content = new StreamReader(entry.DataStream!);
+            files[entry.Name] = content.ReadToEnd();
+        }
+        return files;
+    }
+
     public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
