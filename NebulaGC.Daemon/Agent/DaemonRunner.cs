@@ -53,25 +53,19 @@ public sealed class DaemonRunner(DaemonSettings settings, DaemonRunnerOptions op
         var staleAfter = settings.PollWait + settings.PollInterval + options.Client.RequestTimeout * (settings.ControlPlaneUrls.Count + 2) + TimeSpan.FromMinutes(1);
         var tick = notifier.WatchdogInterval is { } w && w < options.StatusFlushInterval ? w : options.StatusFlushInterval;
         var all = Task.WhenAll(running);
-        try
+        while (!all.IsCompleted && !cancellationToken.IsCancellationRequested)
         {
-            while (!all.IsCompleted && !cancellationToken.IsCancellationRequested)
+            await Task.WhenAny(all, Task.Delay(tick, time, cancellationToken));
+            if (Interlocked.Exchange(ref dirty, 0) == 1)
             {
-                await Task.WhenAny(all, Task.Delay(tick, time, cancellationToken));
-                if (Interlocked.Exchange(ref dirty, 0) == 1)
-                {
-                    var status = new DaemonStatus(Environment.ProcessId, ProductVersion, startedAt, time.GetUtcNow(), agents.Select(a => a.Status).ToList());
-                    WriteStatus(status);
-                    notifier.Status(Summary(status));
-                }
-                if (notifier.WatchdogInterval is not null && agents.All(a => time.GetUtcNow() - a.LastProgress < staleAfter))
-                {
-                    notifier.Watchdog();
-                }
+                var status = new DaemonStatus(Environment.ProcessId, ProductVersion, startedAt, time.GetUtcNow(), agents.Select(a => a.Status).ToList());
+                WriteStatus(status);
+                notifier.Status(Summary(status));
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
+            if (notifier.WatchdogInterval is not null && agents.All(a => time.GetUtcNow() - a.LastProgress < staleAfter))
+            {
+                notifier.Watchdog();
+            }
         }
         notifier.Stopping();
         try

@@ -88,10 +88,25 @@ public sealed class NebulaProcess : IDisposable
             return;
         }
         Native.Kill(Pid, Native.SIGTERM);
-        if (await Task.WhenAny(Exited, Task.Delay(timeout, time)) != Exited)
+        if (await Task.WhenAny(Exited, GoneAsync(timeout, time)) != Exited && !IsGone())
         {
             Native.Kill(Pid, Native.SIGKILL);
             await Exited;
+        }
+    }
+
+    private bool IsGone() => Exited.IsCompleted || ReadStartTicks(Pid) != StartTicks;
+
+    /// <summary>
+    /// Completes when the process is gone or <paramref name="timeout"/> passed. An adopted process is watched only
+    /// once a second; during a restart we look every 20 ms so the new config is not delayed by that.
+    /// </summary>
+    private async Task GoneAsync(TimeSpan timeout, TimeProvider time)
+    {
+        var deadline = time.GetUtcNow() + timeout;
+        while (!IsGone() && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time);
         }
     }
 
