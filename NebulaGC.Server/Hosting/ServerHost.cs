@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Api.Admin;
 using NebulaGC.Server.Api.Auth;
@@ -119,6 +120,10 @@ public static class ServerHost
         builder.Services.AddSingleton<HeartbeatService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeartbeatService>());
         builder.Services.AddHostedService<LiteFsRoleWatcher>();
+        // UseSystemd registers the notifier only when systemd started the process; the watchdog needs it either way
+        // (it stays idle without NOTIFY_SOCKET).
+        builder.Services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
+        builder.Services.AddHostedService<SystemdWatchdog>();
         builder.Services.AddSingleton<ControlPlaneLighthouses>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneLighthouses>());
         builder.Services.AddHostedService<ConfigVersionPoller>();
