@@ -43,7 +43,7 @@ $env:DOTNET_NOLOGO = '1'
 
 switch ($Task) {
     'Build' { Invoke-SolutionBuild -Configuration $Configuration }
-    'Test' { exit (Invoke-TestTask -Configuration $Configuration -Filter $Filter) }
+    'Test' { Invoke-TestTask -Configuration $Configuration -Filter $Filter }
     'Demo' { Invoke-DemoTask -Configuration $Configuration -NoWait:$NoWait }
     'Package' { Invoke-PackageTask }
     'Publish' { Invoke-PublishTask }

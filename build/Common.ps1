@@ -3,7 +3,8 @@
 function Invoke-Native {
     param([Parameter(Mandatory)][string] $FilePath, [string[]] $ArgumentList = @())
     Write-Verbose "> $FilePath $($ArgumentList -join ' ')"
-    & $FilePath @ArgumentList
+    # To the console, never into a caller's return value.
+    & $FilePath @ArgumentList | Out-Host
     if ($LASTEXITCODE -ne 0) {
         throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE"
     }

@@ -67,6 +67,7 @@ function Invoke-TestTask {
     }
     Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
     Write-Host "$passed passed, $failed failed, $skipped skipped"
-    if ($failed -gt 0 -or $passed -eq 0) { return 1 }
-    return 0
+    # Exit here rather than return a code: anything a called tool printed to the pipeline would be mixed into it.
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+    exit 0
 }

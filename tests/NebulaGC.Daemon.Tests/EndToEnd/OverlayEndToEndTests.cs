@@ -156,7 +156,6 @@ public sealed class ControlPlaneOutageEndToEndTests(OverlayFixture overlay, Xuni
                     && overlay.Status(A).GetProperty("last_poll_at").GetDateTimeOffset() > DateTimeOffset.UtcNow - stopped.Elapsed,
                 TimeSpan.FromSeconds(10), () => overlay.Diagnostics(A));
             output.WriteLine($"status shows the replica {stopped.Elapsed.TotalMilliseconds:0} ms after the master stopped");
-            Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(5 + 2), $"switched to the replica after {stopped.Elapsed.TotalMilliseconds:0} ms");
 
             while (stopped.Elapsed < TimeSpan.FromMinutes(1))
             {
