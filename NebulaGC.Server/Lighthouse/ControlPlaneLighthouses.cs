@@ -1,5 +1,6 @@
 using System.Net;
 using NebulaGC.Client.Pki;
+using NebulaGC.Client.Platform;
 using NebulaGC.Server.Configuration;
 using NebulaGC.Server.Data;
 using NebulaGC.Server.Data.Stores;
@@ -92,7 +93,7 @@ public sealed class ControlPlaneLighthouses(ServerOptions options, ServiceContex
         var key = File.Exists(keyPath) ? X25519KeyPair.FromPrivateKeyPem(File.ReadAllText(keyPath)) : X25519KeyPair.Generate();
         if (!File.Exists(keyPath))
         {
-            AtomicFile.Write(keyPath, key.PrivateKeyPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            AtomicFile.WriteAllText(keyPath, key.PrivateKeyPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         var network = OverlayNetwork.Parse(cluster.OverlayCidr);
         var address = IPAddress.Parse(network.AddressAt(slot));
@@ -120,9 +121,9 @@ public sealed class ControlPlaneLighthouses(ServerOptions options, ServiceContex
             Lighthouses = lighthouses.Select(n => new NebulaLighthouse(IPAddress.Parse(n.OverlayIp), [$"{n.PublicIp}:{n.LighthousePort ?? Domain.Validation.DefaultLighthousePort}"])).ToList(),
             BlocklistFingerprints = blocklist,
         });
-        AtomicFile.Write(Path.Combine(directory, "ca.crt"), caPem, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        AtomicFile.Write(Path.Combine(directory, "host.crt"), certificate.ToPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        AtomicFile.Write(Path.Combine(directory, "config.yml"), config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        AtomicFile.WriteAllText(Path.Combine(directory, "ca.crt"), caPem, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        AtomicFile.WriteAllText(Path.Combine(directory, "host.crt"), certificate.ToPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        AtomicFile.WriteAllText(Path.Combine(directory, "config.yml"), config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return directory;
     }
 
@@ -141,30 +142,6 @@ public sealed class ControlPlaneLighthouses(ServerOptions options, ServiceContex
         finally
         {
             _gate.Release();
-        }
-    }
-}
-
-/// <summary>Temp file in the same directory, fsync, rename: a reader never sees half a file.</summary>
-public static class AtomicFile
-{
-    public static void Write(string path, string content, UnixFileMode mode)
-    {
-        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            using (var stream = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode }))
-            {
-                var bytes = System.Text.Encoding.UTF8.GetBytes(content);
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
         }
     }
 }

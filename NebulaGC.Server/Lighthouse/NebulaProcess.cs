@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NebulaGC.Client.Platform;
 
 namespace NebulaGC.Server.Lighthouse;
 
@@ -101,7 +102,7 @@ public sealed class NebulaProcess(string binary, string directory, string label,
         {
             return;
         }
-        Posix.Terminate(process.Id);
+        Native.Kill(process.Id, Native.SIGTERM);
         using var grace = new CancellationTokenSource(StopGrace);
         try
         {
@@ -123,14 +124,4 @@ public sealed class NebulaProcess(string binary, string directory, string label,
         }
         _stopping.Dispose();
     }
-}
-
-internal static partial class Posix
-{
-    private const int SigTerm = 15;
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
-
-    public static void Terminate(int pid) => _ = Kill(pid, SigTerm);
 }

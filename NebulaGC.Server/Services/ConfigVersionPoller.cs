@@ -33,7 +33,7 @@ public sealed class ConfigVersionPoller(Database database, ConfigVersionWaiters 
                     // A cluster seen for the first time is woken too: its waiters re-check and wait again if nothing moved.
                     if (!_lastSeen.TryGetValue(clusterId, out var seen) || seen != version)
                     {
-                        waiters.Wake(clusterId);
+                        waiters.Wake(clusterId, version);
                     }
                     _lastSeen[clusterId] = version;
                 }

@@ -11,7 +11,7 @@ public sealed class ConfigVersionWaiters
 {
     private readonly ConcurrentDictionary<Guid, Signal> _signals = new();
 
-    public ConfigVersionWaiters(ConfigVersionFeed feed) => feed.Changed += (clusterId, _) => Wake(clusterId);
+    public ConfigVersionWaiters(ConfigVersionFeed feed) => feed.Changed += Wake;
 
     /// <summary>Clusters that have at least one waiting request.</summary>
     public IReadOnlyCollection<Guid> WaitedClusters => _signals.Where(s => Volatile.Read(ref s.Value.Waiters) > 0).Select(s => s.Key).ToList();
@@ -30,31 +30,33 @@ public sealed class ConfigVersionWaiters
         return new Subscription(Volatile.Read(ref signal.Current).Task, () => Interlocked.Decrement(ref signal.Waiters));
     }
 
-    public void Wake(Guid clusterId)
+    /// <summary>Wakes the cluster's waiters with the version it moved to, so a thousand of them need no database read.</summary>
+    public void Wake(Guid clusterId, long version)
     {
         if (_signals.TryGetValue(clusterId, out var signal))
         {
             var fired = Interlocked.Exchange(ref signal.Current, NewSource());
-            fired.TrySetResult();
+            fired.TrySetResult(version);
         }
     }
 
-    private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static TaskCompletionSource<long> NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>One listener: completes on the next wake-up; disposing it stops counting it as a waiter.</summary>
-    public sealed class Subscription(Task woken, Action release) : IDisposable
+    public sealed class Subscription(Task<long> woken, Action release) : IDisposable
     {
         private int _released;
 
-        /// <summary>Completes when woken, or when <paramref name="timeout"/> passes (without an error).</summary>
-        public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellation)
+        /// <summary>The version the cluster moved to when woken; null when <paramref name="timeout"/> passed first.</summary>
+        public async Task<long?> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellation)
         {
             try
             {
-                await woken.WaitAsync(timeout, time, cancellation);
+                return await woken.WaitAsync(timeout, time, cancellation);
             }
             catch (TimeoutException)
             {
+                return null;
             }
         }
 
@@ -69,7 +71,7 @@ public sealed class ConfigVersionWaiters
 
     private sealed class Signal
     {
-        public TaskCompletionSource Current = NewSource();
+        public TaskCompletionSource<long> Current = NewSource();
         public int Waiters;
     }
 }

@@ -30,7 +30,10 @@ public static class ConfigEndpoints
                         {
                             return TypedResults.Ok(new ConfigVersionResponse(version));
                         }
-                        await subscription.WaitAsync(remaining, time, http.RequestAborted);
+                        if (await subscription.WaitAsync(remaining, time, http.RequestAborted) is { } moved && moved != current_version)
+                        {
+                            return TypedResults.Ok(new ConfigVersionResponse(moved));
+                        }
                     }
                 })
             .ProducesError(StatusCodes.Status400BadRequest)

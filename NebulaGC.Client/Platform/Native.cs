@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
 
-namespace NebulaGC.Daemon;
+namespace NebulaGC.Client.Platform;
 
 /// <summary>The few libc calls .NET does not expose: directory fsync, rename over a symlink, signals.</summary>
-internal static partial class Native
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public static partial class Native
 {
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;

@@ -1,8 +1,9 @@
 using System.Text;
 
-namespace NebulaGC.Daemon.Apply;
+namespace NebulaGC.Client.Platform;
 
 /// <summary>Crash-safe file replacement: temp file in the same directory, fsync, rename, fsync of the directory.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static class AtomicFile
 {
     public static void WriteAllText(string path, string content, UnixFileMode mode) =>
