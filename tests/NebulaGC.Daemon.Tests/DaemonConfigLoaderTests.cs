@@ -188,4 +188,23 @@ internal static class Nebulagc
         }
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
+
+    /// <summary>
+    /// The first cluster of <c>nebulagc status --output json</c> for a config, retried for up to 30 s while it exits 3
+    /// (the daemon has not published a status yet, or is not running).
+    /// </summary>
+    public static System.Text.Json.JsonElement ClusterStatus(string configFile, Func<string> diagnostics)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var (code, stdout, stderr) = Run("status", "--config", configFile, "--output", "json");
+            if (code == 0)
+            {
+                return System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetProperty("clusters")[0].Clone();
+            }
+            Assert.True(code == 3 && DateTime.UtcNow < deadline, $"nebulagc status failed ({code}): {stderr}{stdout}\n{diagnostics()}");
+            Thread.Sleep(100);
+        }
+    }
 }

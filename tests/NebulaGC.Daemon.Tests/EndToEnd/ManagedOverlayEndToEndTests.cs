@@ -75,20 +75,7 @@ public sealed class ManagedOverlayFixture : IAsyncLifetime
         Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
     }
 
-    public JsonElement Status(OverlayNode node)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var (code, stdout, stderr) = Nebulagc.Run("status", "--config", node.ConfigFile, "--output", "json");
-            if (code == 0)
-            {
-                return JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetProperty("clusters")[0].Clone();
-            }
-            Assert.True(code == 3 && DateTime.UtcNow < deadline, $"nebulagc status failed ({code}): {stderr}{stdout}");
-            Thread.Sleep(100);
-        }
-    }
+    public JsonElement Status(OverlayNode node) => Nebulagc.ClusterStatus(node.ConfigFile, () => Diagnostics(node));
 
     public string TunDevice(OverlayNode node)
     {

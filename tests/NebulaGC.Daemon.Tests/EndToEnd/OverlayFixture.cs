@@ -142,21 +142,7 @@ public sealed class OverlayFixture : IAsyncLifetime
     }
 
     /// <summary><c>nebulagc status --output json</c> for the node, through the real executable.</summary>
-    public JsonElement Status(OverlayNode node)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var (code, stdout, stderr) = Nebulagc.Run("status", "--config", node.ConfigFile, "--output", "json");
-            if (code == 0)
-            {
-                return JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetProperty("clusters")[0].Clone();
-            }
-            // 3: the daemon has not published a status yet (just started) or is not running.
-            Assert.True(code == 3 && DateTime.UtcNow < deadline, $"nebulagc status failed ({code}): {stderr}{stdout}\n{Diagnostics(node)}");
-            Thread.Sleep(100);
-        }
-    }
+    public JsonElement Status(OverlayNode node) => Nebulagc.ClusterStatus(node.ConfigFile, () => Diagnostics(node));
 
     public static bool Ping(OverlayNode from, OverlayNode to) =>
         NetworkNamespaces.Exec(from.Namespace, "ping", "-c", "1", "-W", "1", to.OverlayIp).ExitCode == 0;
