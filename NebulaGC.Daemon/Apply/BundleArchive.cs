@@ -41,7 +41,7 @@ public static class BundleArchive
                 string name = CheckName(entry.Name);
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
                 {
-                    throw new BundleRejectedException($"bundle entry '{entry.Name}' is a {Describe(entry.EntryType)}; only regular files are allowed");
+                    throw new BundleRejectedException($"bundle entry '{entry.Name}' is a {TarEntryKinds.Describe(entry.EntryType)}; only regular files are allowed");
                 }
                 if (names.Contains(name))
                 {
@@ -120,14 +120,4 @@ public static class BundleArchive
         }
         return copied;
     }
-
-    private static string Describe(TarEntryType type) => type switch
-    {
-        TarEntryType.Directory => "directory",
-        TarEntryType.SymbolicLink => "symbolic link",
-        TarEntryType.HardLink => "hard link",
-        TarEntryType.CharacterDevice or TarEntryType.BlockDevice => "device",
-        TarEntryType.Fifo => "FIFO",
-        _ => $"{type} entry",
-    };
 }

@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using NebulaGC.Client.Platform;
 using NebulaGC.Server.Domain;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -89,7 +90,7 @@ public static class BundleValidator
                 var name = entry.Name;
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
                 {
-                    throw new BadRequest($"bundle entry '{name}' is a {Describe(entry.EntryType)}; only regular files are allowed ({LayoutHint})");
+                    throw new BadRequest($"bundle entry '{name}' is a {TarEntryKinds.Describe(entry.EntryType)}; only regular files are allowed ({LayoutHint})");
                 }
                 if (name.Contains('/') || name.Contains('\\') || name is "" or "." or "..")
                 {
@@ -147,14 +148,4 @@ public static class BundleValidator
             throw new BadRequest($"lighthouses.json is not valid JSON: {ex.Message}");
         }
     }
-
-    private static string Describe(TarEntryType type) => type switch
-    {
-        TarEntryType.Directory => "directory",
-        TarEntryType.SymbolicLink => "symbolic link",
-        TarEntryType.HardLink => "hard link",
-        TarEntryType.CharacterDevice or TarEntryType.BlockDevice => "device",
-        TarEntryType.Fifo => "FIFO",
-        _ => type.ToString(),
-    };
 }

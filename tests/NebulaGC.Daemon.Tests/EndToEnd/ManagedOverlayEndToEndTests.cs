@@ -65,11 +65,7 @@ public sealed class ManagedOverlayFixture : IAsyncLifetime
     public async Task CallAsync<T>(OverlayNode caller, HttpMethod method, string path, T body)
     {
         using var request = new HttpRequestMessage(method, new Uri(Master.Url, path)) { Content = JsonContent.Create(body, mediaType: null, options: ContractsJsonContext.Default.Options) };
-        request.Headers.Add(NebulaHeaders.TenantId, caller.TenantId.ToString());
-        request.Headers.Add(NebulaHeaders.ClusterId, caller.ClusterId.ToString());
-        request.Headers.Add(NebulaHeaders.NodeId, caller.NodeId.ToString());
-        request.Headers.Add(NebulaHeaders.NodeToken, caller.NodeToken);
-        request.Headers.Add(NebulaHeaders.ClusterToken, caller.ClusterToken);
+        caller.Authenticate(request);
         using var response = await Http.SendAsync(request);
         string text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");

@@ -28,6 +28,16 @@ public sealed class OverlayNode
 
     public string PidFile => Path.Combine(StateDir, "clusters", Name, "nebula.pid");
 
+    /// <summary>Adds this node's five authentication headers to an API request.</summary>
+    public void Authenticate(HttpRequestMessage request)
+    {
+        request.Headers.Add(NebulaHeaders.TenantId, TenantId.ToString());
+        request.Headers.Add(NebulaHeaders.ClusterId, ClusterId.ToString());
+        request.Headers.Add(NebulaHeaders.NodeId, NodeId.ToString());
+        request.Headers.Add(NebulaHeaders.NodeToken, NodeToken);
+        request.Headers.Add(NebulaHeaders.ClusterToken, ClusterToken);
+    }
+
     public int? NebulaPid => File.Exists(PidFile) && int.Parse(File.ReadAllText(PidFile).Split(' ')[0]) is var pid && Supervision.NebulaProcess.IsAlive(pid) ? pid : null;
 }
 
@@ -130,11 +140,7 @@ public sealed class OverlayFixture : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Master.Url, "v1/config/bundle")) { Content = new ByteArrayContent(bundle) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/gzip");
-        request.Headers.Add(NebulaHeaders.TenantId, node.TenantId.ToString());
-        request.Headers.Add(NebulaHeaders.ClusterId, node.ClusterId.ToString());
-        request.Headers.Add(NebulaHeaders.NodeId, node.NodeId.ToString());
-        request.Headers.Add(NebulaHeaders.NodeToken, node.NodeToken);
-        request.Headers.Add(NebulaHeaders.ClusterToken, node.ClusterToken);
+        node.Authenticate(request);
         using var response = await http.SendAsync(request);
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"upload for {node.Name} failed: {(int)response.StatusCode} {body}");

@@ -22,6 +22,15 @@ public sealed class ManagedPkiTests : ServerTestBase
         return (key, await response.ReadAsync(Json.NodeCertificateResponse));
     }
 
+    /// <summary>The bundle plus the node's own key, as the daemon lays it out, passes <c>nebula -test</c>.</summary>
+    private void AssertNebulaAccepts(Dictionary<string, string> files, X25519KeyPair key)
+    {
+        using var dir = new TempDirectory();
+        WriteBundle(dir, files, key);
+        var test = NebulaTools.Nebula(dir.Path, "-test", "-config", "config.yml");
+        Assert.True(test.ExitCode == 0, test.Describe());
+    }
+
     private string WriteBundle(TempDirectory dir, Dictionary<string, string> files, X25519KeyPair key)
     {
         foreach (var (name, content) in files)
@@ -116,10 +125,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         }
         var files = await Server.BundleFilesAsync(Admin);
         Assert.Contains(goneCert.Fingerprint, files["config.yml"]);
-        using var dir = new TempDirectory();
-        WriteBundle(dir, files, adminKey);
-        var test = NebulaTools.Nebula(dir.Path, "-test", "-config", "config.yml");
-        Assert.True(test.ExitCode == 0, test.Describe());
+        AssertNebulaAccepts(files, adminKey);
     }
 
     [Fact]
@@ -142,10 +148,7 @@ public sealed class ManagedPkiTests : ServerTestBase
             var print = JsonDocument.Parse(NebulaTools.NebulaCert(certDir.Path, "print", "-json", "-path", "host.crt").StandardOutput).RootElement;
             Assert.Equal("192.168.77.0/24", print.GetProperty("details").GetProperty("subnets")[0].GetString());
         }
-        using var dir = new TempDirectory();
-        WriteBundle(dir, adminFiles, adminKey);
-        var test = NebulaTools.Nebula(dir.Path, "-test", "-config", "config.yml");
-        Assert.True(test.ExitCode == 0, test.Describe());
+        AssertNebulaAccepts(adminFiles, adminKey);
     }
 
     [Fact]
@@ -165,10 +168,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         var lhFiles = await Server.BundleFilesAsync(lighthouse);
         Assert.Contains("am_lighthouse: true", lhFiles["config.yml"]);
         Assert.Contains("4300", lhFiles["config.yml"]);
-        using var dir = new TempDirectory();
-        WriteBundle(dir, lhFiles, lhKey);
-        var test = NebulaTools.Nebula(dir.Path, "-test", "-config", "config.yml");
-        Assert.True(test.ExitCode == 0, test.Describe());
+        AssertNebulaAccepts(lhFiles, lhKey);
     }
 
     [Fact]
@@ -183,10 +183,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         Assert.Contains("\"443\"", config);
         Assert.Contains("admins", config);
         Assert.Contains("icmp", config);
-        using var dir = new TempDirectory();
-        WriteBundle(dir, files, key);
-        var test = NebulaTools.Nebula(dir.Path, "-test", "-config", "config.yml");
-        Assert.True(test.ExitCode == 0, test.Describe());
+        AssertNebulaAccepts(files, key);
     }
 
     [Theory]
