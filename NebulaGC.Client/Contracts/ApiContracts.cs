@@ -11,8 +11,8 @@ public sealed record ReplicaInstance(string InstanceId, string? Address, string 
 
 public sealed record ReplicasResponse(IReadOnlyList<ReplicaInstance> Instances);
 
-/// <summary>Creates a node in the caller's cluster. <c>Mtu</c> defaults to 1300 (1280–9000).</summary>
-public sealed record CreateNodeRequest(string Name, bool IsAdmin, int? Mtu, IReadOnlyList<string>? Groups);
+/// <summary>Creates a node in the caller's cluster. <c>Name</c> and <c>IsAdmin</c> are required; <c>Mtu</c> defaults to 1300 (1280–9000).</summary>
+public sealed record CreateNodeRequest(string Name, bool IsAdmin, int? Mtu = null, IReadOnlyList<string>? Groups = null);
 
 /// <summary>Tokens are shown exactly once, here.</summary>
 public sealed record CreateNodeResponse(Guid NodeId, string NodeToken, string ClusterToken, string OverlayIp, DateTimeOffset CreatedAt);
@@ -38,12 +38,12 @@ public sealed record UpdateMtuRequest(int Mtu);
 public sealed record NodeTokenResponse(Guid NodeId, string NodeToken);
 
 /// <summary><c>PublicIp</c> is required when <c>IsLighthouse</c> is true; <c>LighthousePort</c> defaults to 4242.</summary>
-public sealed record LighthouseRequest(bool IsLighthouse, string? PublicIp, int? LighthousePort);
+public sealed record LighthouseRequest(bool IsLighthouse, string? PublicIp = null, int? LighthousePort = null);
 
 public sealed record RelayRequest(bool IsRelay);
 
 /// <summary><c>GraceSeconds</c>: how long the previous cluster token keeps working (0–86400, default 0).</summary>
-public sealed record RotateClusterTokenRequest(int? GraceSeconds);
+public sealed record RotateClusterTokenRequest(int? GraceSeconds = null);
 
 public sealed record ClusterTokenResponse(string ClusterToken, DateTimeOffset? PreviousTokenValidUntil);
 

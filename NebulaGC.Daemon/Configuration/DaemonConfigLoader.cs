@@ -13,7 +13,7 @@ public static partial class DaemonConfigLoader
     public const int MinTokenLength = 41;
 
     /// <summary>Cluster names become directory names under <c>state_dir</c>.</summary>
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}\z")]
     private static partial Regex ClusterNamePattern();
 
     [GeneratedRegex("property '([^']+)' could not be mapped")]

@@ -11,7 +11,7 @@ public static partial class InstanceIdentity
 {
     public const string FileName = "instance-id";
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}\z")]
     private static partial Regex Pattern();
 
     public static string Resolve(string? configured, string dbPath)

@@ -21,6 +21,8 @@ public sealed class Conflict(string message) : DomainError(ErrorCodes.Conflict, 
 
 public sealed class Forbidden(string message) : DomainError(ErrorCodes.Forbidden, 403, message);
 
+public sealed class UnsupportedMediaType(string message) : DomainError(ErrorCodes.BadRequest, 415, message);
+
 public sealed class PayloadTooLarge(string message) : DomainError(ErrorCodes.PayloadTooLarge, 413, message);
 
 /// <summary>Never carries the precise reason to the client: that goes to the log only.</summary>

@@ -9,7 +9,7 @@ namespace NebulaGC.Server.Domain;
 /// </summary>
 public sealed partial record FirewallRule(string Proto, string Port, string? Group)
 {
-    [GeneratedRegex("^(?<proto>any|tcp|udp|icmp)/(?<port>any|\\d{1,5}(-\\d{1,5})?)(@(?<group>[A-Za-z0-9][A-Za-z0-9._-]{0,62}))?$")]
+    [GeneratedRegex("^(?<proto>any|tcp|udp|icmp)/(?<port>any|\\d{1,5}(-\\d{1,5})?)(@(?<group>[A-Za-z0-9][A-Za-z0-9._-]{0,62}))?\\z")]
     private static partial Regex Pattern();
 
     public static FirewallRule Parse(string text)

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.RegularExpressions;
 
 namespace NebulaGC.Server.Domain;
@@ -13,7 +12,7 @@ public static partial class Validation
     public const int MaxGroups = 32;
     public const int MaxRoutes = 256;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}\z")]
     private static partial Regex NamePattern();
 
     public static string Name(string? value, string what)
@@ -62,13 +61,14 @@ public static partial class Validation
         return groups.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>A lighthouse's public address, returned in canonical form (what configs carry).</summary>
     public static string PublicIp(string? value)
     {
-        if (string.IsNullOrEmpty(value) || !IPAddress.TryParse(value, out _))
+        if (!Cidr.TryParseAddress(value, out var address))
         {
-            throw new BadRequest($"public_ip '{value}' is not an IP address; a lighthouse needs the address other nodes reach it on");
+            throw new BadRequest($"public_ip '{value}' is not an IP address written as dotted decimal without leading zeros (e.g. 203.0.113.7) or plain IPv6 without a zone id (e.g. 2001:db8::7); a lighthouse needs the address other nodes reach it on");
         }
-        return value;
+        return address.ToString();
     }
 
     /// <summary>Normalises and checks advertised routes: IPv4 networks written with their network address.</summary>

@@ -76,6 +76,11 @@ public static class ServerHost
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(1, OpenApiJsonContext.Default);
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            // A body missing a required field, carrying null where a value is required, or naming a field twice is refused with
+            // 400 naming the field, rather than bound to a default (`{}` must not mean is_relay=false).
+            json.SerializerOptions.RespectRequiredConstructorParameters = true;
+            json.SerializerOptions.RespectNullableAnnotations = true;
+            json.SerializerOptions.AllowDuplicateProperties = false;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
@@ -158,7 +163,6 @@ public static class ServerHost
         app.MapTopologyEndpoints();
         app.MapAdminEndpoints();
         app.MapInternalEndpoints();
-        app.MapFallback(() => { throw new Domain.NotFound("no such endpoint"); }).ExcludeFromDescription();
 
         app.Lifetime.ApplicationStopped.Register(database.ReleaseConnections);
         if (options.AdminSocket is not null)

@@ -29,6 +29,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, RoleState role
     {
         DomainError domain => domain,
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new PayloadTooLarge("request body is too large"),
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => new UnsupportedMediaType("request body must be JSON (Content-Type: application/json)"),
         BadHttpRequestException bad => new BadRequest(bad.InnerException is JsonException json ? $"request body is not valid JSON: {json.Message}" : bad.Message),
         JsonException json => new BadRequest($"request body is not valid JSON: {json.Message}"),
         _ => new InternalError(ex),

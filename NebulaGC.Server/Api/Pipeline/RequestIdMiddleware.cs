@@ -9,7 +9,7 @@ namespace NebulaGC.Server.Api.Pipeline;
 /// </summary>
 public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
 {
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,128}\z")]
     private static partial Regex SafeId();
 
     public async Task InvokeAsync(HttpContext context)
