@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace NebulaGC.Client.Platform;
 
-/// <summary>The few libc calls .NET does not expose: directory fsync, rename over a symlink, signals.</summary>
+/// <summary>The few libc calls .NET does not expose: directory fsync, rename over a symlink, signals, the umask.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static partial class Native
 {
@@ -28,6 +28,12 @@ public static partial class Native
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int KillNative(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "umask")]
+    private static partial uint UmaskNative(uint mask);
+
+    /// <summary>umask(2): sets the process file-creation mask and returns the previous one.</summary>
+    public static UnixFileMode SetUmask(UnixFileMode mask) => (UnixFileMode)UmaskNative((uint)mask);
 
     public static void FsyncDirectory(string directory)
     {

@@ -30,6 +30,23 @@ public static class CliOptions
     };
 
     public static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+
+    /// <summary>A positive whole number from a flag, else its variable, else null (the caller's default).</summary>
+    public static int? PositiveInt(int? flag, string variable)
+    {
+        if (flag is { } given)
+        {
+            return given > 0 ? given : throw new CliError($"{given} is not allowed for the option of {variable}: give a positive whole number", 2);
+        }
+        var text = Env(variable);
+        if (text is null)
+        {
+            return null;
+        }
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new CliError($"{variable}='{text}' is not a positive whole number", 2);
+    }
 }
 
 public enum OutputFormat

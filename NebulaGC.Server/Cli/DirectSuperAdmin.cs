@@ -55,7 +55,7 @@ public sealed class DirectSuperAdmin(string dbPath, Func<HmacSecret> secret) : I
         var database = new Database(dbPath, readOnly: true);
         var schema = database.Read(Migrator.CurrentVersion);
         var state = schema > 0 ? database.Read(c => HaStore.State(c, null)) : new HaStateRow(0, null, null);
-        var instanceId = InstanceIdentity.TryRead(database.Path) ?? "unknown";
+        var instanceId = InstanceIdentity.Resolve(CliOptions.Env("NEBULAGC_INSTANCE_ID"), CliOptions.Env("NEBULAGC_LISTEN_ADDR") ?? ServerOptions.DefaultListen);
         return new ServerStatus(instanceId, "offline", state.Epoch, StatusService.ProductVersion, database.Path, schema, state.MasterUrl);
     }
 

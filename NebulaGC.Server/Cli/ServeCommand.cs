@@ -16,7 +16,7 @@ public static class ServeCommand
         var role = new Option<string?>("--role") { Description = "master, replica or litefs (NEBULAGC_ROLE)." };
         var master = new Option<bool>("--master") { Description = "Alias of --role master." };
         var replicate = new Option<bool>("--replicate") { Description = "Alias of --role replica." };
-        var instanceId = new Option<string?>("--instance-id") { Description = "Stable id of this instance (NEBULAGC_INSTANCE_ID); default: kept in 'instance-id' beside the database." };
+        var instanceId = new Option<string?>("--instance-id") { Description = "Stable id of this instance (NEBULAGC_INSTANCE_ID); default: the host name and a hash of the machine id and listen address." };
         var publicUrl = new Option<string?>("--public-url") { Description = "URL clients reach this instance on (NEBULAGC_PUBLIC_URL); replicas send writers there." };
         var adminSocket = CliOptions.AdminSocket();
         var metricsAddr = new Option<string?>("--metrics-addr") { Description = "Separate listener for /metrics, host:port (NEBULAGC_METRICS_ADDR); off by default." };
@@ -24,12 +24,24 @@ public static class ServeCommand
         var liteFsDir = new Option<string?>("--litefs-dir") { Description = "LiteFS mount the litefs role follows (NEBULAGC_LITEFS_DIR)." };
         var lighthouseDir = new Option<string?>("--lighthouse-dir") { Description = "State of control-plane lighthouse processes (NEBULAGC_LIGHTHOUSE_DIR; default lighthouse/ beside the database)." };
 
+        var maxConnections = new Option<int?>("--max-connections-per-ip") { Description = "Open API connections allowed per client address (NEBULAGC_MAX_CONNECTIONS_PER_IP, default 1000); trusted proxies are exempt." };
+        var rateLimits = RateLimitOptions.Settings
+            .Select(s => new Option<int?>(s.Flag) { Description = $"Rate limit: {s.Description} ({s.Variable})." })
+            .ToList();
+
         var command = new Command("serve", "Run the control-plane server.")
         {
-            listen, db, role, master, replicate, instanceId, publicUrl, adminSocket, metricsAddr, secretFile, liteFsDir, lighthouseDir,
+            listen, db, role, master, replicate, instanceId, publicUrl, adminSocket, metricsAddr, secretFile, liteFsDir, lighthouseDir, maxConnections,
         };
+        foreach (var option in rateLimits)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (parse, cancellation) =>
         {
+            // Everything the server creates (database, WAL, admin socket, lighthouse keys) is private to its user from the
+            // first byte: no window in which another user can open it before a chmod.
+            NebulaGC.Client.Platform.Native.SetUmask(PrivateFiles.GroupAndOther);
             var serverRole = ResolveRole(parse.GetValue(role), parse.GetValue(master), parse.GetValue(replicate), CliOptions.Env("NEBULAGC_ROLE"));
             var dbPath = parse.GetValue(db)!;
             var liteFsDirectory = parse.GetValue(liteFsDir) ?? CliOptions.Env("NEBULAGC_LITEFS_DIR");
@@ -37,12 +49,15 @@ public static class ServeCommand
             {
                 throw new CliError("the litefs role needs the LiteFS mount: pass --litefs-dir or set NEBULAGC_LITEFS_DIR", 2);
             }
+            var listenAddress = parse.GetValue(listen) ?? CliOptions.Env("NEBULAGC_LISTEN_ADDR") ?? ServerOptions.DefaultListen;
+            var hmacSecretFile = parse.GetValue(secretFile) is { Length: > 0 } flagFile ? flagFile : CliOptions.Env(HmacSecret.FileEnvironmentVariable);
             var options = new ServerOptions
             {
-                Listen = parse.GetValue(listen) ?? CliOptions.Env("NEBULAGC_LISTEN_ADDR") ?? ServerOptions.DefaultListen,
+                Listen = listenAddress,
                 DbPath = dbPath,
                 Role = serverRole,
-                InstanceId = InstanceIdentity.Resolve(parse.GetValue(instanceId) ?? CliOptions.Env("NEBULAGC_INSTANCE_ID"), dbPath),
+                InstanceId = InstanceIdentity.Resolve(parse.GetValue(instanceId) ?? CliOptions.Env("NEBULAGC_INSTANCE_ID"), listenAddress),
+                HmacSecretFile = hmacSecretFile,
                 PublicUrl = parse.GetValue(publicUrl) ?? CliOptions.Env("NEBULAGC_PUBLIC_URL"),
                 AdminSocket = parse.GetValue(adminSocket) is { Length: > 0 } socket ? socket : null,
                 MetricsAddress = parse.GetValue(metricsAddr) ?? CliOptions.Env("NEBULAGC_METRICS_ADDR"),
@@ -54,8 +69,10 @@ public static class ServeCommand
                 LiteFsDirectory = liteFsDirectory,
                 LighthouseDirectory = parse.GetValue(lighthouseDir) ?? CliOptions.Env("NEBULAGC_LIGHTHOUSE_DIR"),
                 NebulaBinary = CliOptions.Env("NEBULAGC_NEBULA_BINARY") ?? "nebula",
+                MaxConnectionsPerIp = CliOptions.PositiveInt(parse.GetValue(maxConnections), "NEBULAGC_MAX_CONNECTIONS_PER_IP") ?? 1000,
+                RateLimits = RateLimitOptions.From(rateLimits.Select((option, i) => CliOptions.PositiveInt(parse.GetValue(option), RateLimitOptions.Settings[i].Variable)).ToList()),
             };
-            var secret = HmacSecret.Load(parse.GetValue(secretFile), Environment.GetEnvironmentVariable);
+            var secret = HmacSecret.Load(hmacSecretFile, Environment.GetEnvironmentVariable);
             var logger = CreateLogger(options);
             try
             {

@@ -28,6 +28,9 @@ public sealed record ServerOptions
     /// <summary>Peers whose <c>X-Forwarded-For</c> is believed: IPs or CIDRs.</summary>
     public IReadOnlyList<string> TrustedProxies { get; init; } = [];
 
+    /// <summary>The file the HMAC secret was read from (checked to be 0600 at start-up); null when it came from the environment.</summary>
+    public string? HmacSecretFile { get; init; }
+
     public string? TlsCertificate { get; init; }
 
     public string? TlsKey { get; init; }
@@ -50,6 +53,21 @@ public sealed record ServerOptions
 
     /// <summary>How often instances report and check fencing (10 s).</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a connection may stay open without sending a request (15 s), also before its first request, so idle
+    /// connections cannot pile up. Long-polls are requests in progress and are not cut by it.
+    /// </summary>
+    public TimeSpan IdleConnectionTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a client may take to send a request's headers (10 s).</summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Open API connections allowed per client address (1000; <c>NEBULAGC_MAX_CONNECTIONS_PER_IP</c>); trusted proxies are exempt.</summary>
+    public int MaxConnectionsPerIp { get; init; } = 1000;
+
+    /// <summary>Request and failed-authentication limits (SPEC §3 defaults).</summary>
+    public RateLimitOptions RateLimits { get; init; } = new();
 
     /// <summary>How often the <c>litefs</c> role re-reads <c>.primary</c> (1 s).</summary>
     public TimeSpan RoleCheckInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.Data.Sqlite;
 using NebulaGC.Server.Domain;
+using NebulaGC.Server.Hosting;
 
 namespace NebulaGC.Server.Data;
 
@@ -27,8 +28,9 @@ public static class Migrator
         {
             throw new ReplicaReadOnly();
         }
-        var directory = System.IO.Path.GetDirectoryName(database.Path)!;
-        Directory.CreateDirectory(directory);
+        // The file holds keys and token hashes: it starts 0600 in a 0700 directory, and SQLite gives -wal and -shm its mode.
+        PrivateFiles.CreateDirectory(System.IO.Path.GetDirectoryName(database.Path)!);
+        PrivateFiles.CreateFile(database.Path);
         using var connection = database.Open();
         // WAL lets replicas and Litestream read while the master writes; the mode is persistent in the file.
         connection.Execute("PRAGMA journal_mode = WAL;");

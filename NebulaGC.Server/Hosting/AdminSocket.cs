@@ -1,17 +1,27 @@
 using System.Net.Sockets;
+using NebulaGC.Server.Cli;
 using NebulaGC.Server.Domain;
 
 namespace NebulaGC.Server.Hosting;
 
-/// <summary>The admin socket file: its directory is private before Kestrel binds, and the socket is 0600 once it exists.</summary>
+/// <summary>
+/// The admin socket file. Kestrel creates the socket under the process umask and it can only be chmod-ed afterwards, so
+/// the socket lives in a 0700 directory made private before the bind: no other user can reach it at any moment.
+/// </summary>
 public static class AdminSocket
 {
-    public static void Prepare(string path)
+    public static void Prepare(string path, Action<string> warn)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(directory))
+        if (Directory.Exists(directory) && (File.GetUnixFileMode(directory) & UnixFileMode.StickyBit) != 0)
         {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            throw new CliError($"admin socket '{path}' would be in the shared directory '{directory}', where other users could reach it while it starts; give it a directory of its own (e.g. {Configuration.ServerOptions.DefaultAdminSocket})", 2);
+        }
+        PrivateFiles.CreateDirectory(directory);
+        PrivateFiles.RestrictDirectory(directory, "admin socket", warn);
+        if ((File.GetUnixFileMode(directory) & PrivateFiles.GroupAndOther) != 0)
+        {
+            throw new CliError($"the admin socket directory '{directory}' cannot be made private (mode 0700); give the socket a directory this user owns", 2);
         }
         if (File.Exists(path))
         {
@@ -24,7 +34,7 @@ public static class AdminSocket
         }
     }
 
-    public static void Restrict(string path) => File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    public static void Restrict(string path) => File.SetUnixFileMode(path, PrivateFiles.FileMode);
 
     public static bool IsServing(string path)
     {

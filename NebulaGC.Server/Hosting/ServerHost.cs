@@ -40,18 +40,43 @@ public static class ServerHost
         builder.Logging.AddProvider(new SerilogLoggerProvider(logger));
         builder.Host.UseSystemd();
 
+        var metrics = new ServerMetrics(StatusService.ProductVersion);
+        var connectionLimit = new PerAddressConnectionLimit(options.MaxConnectionsPerIp, TrustedProxyMatcher(options.TrustedProxies));
         var metricsEndpoint = options.MetricsAddress is null ? null : ListenAddress.Parse(options.MetricsAddress, "metrics address");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = MaxJsonBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(90);
+            kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+            kestrel.Limits.KeepAliveTimeout = options.IdleConnectionTimeout;
             kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(10));
             kestrel.Limits.MaxConcurrentConnections = 20_000;
             kestrel.Listen(ListenAddress.Parse(options.Listen, "listen address"), listen =>
             {
+                listen.Use(next => async connection =>
+                {
+                    if (connection.RemoteEndPoint is not IPEndPoint { Address: var remote })
+                    {
+                        await next(connection);
+                        return;
+                    }
+                    var address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
+                    if (!connectionLimit.TryOpen(address))
+                    {
+                        // Returning without calling the next layer closes the connection before any byte is read.
+                        metrics.RateLimited.WithLabels("connections").Inc();
+                        return;
+                    }
+                    try
+                    {
+                        await next(connection);
+                    }
+                    finally
+                    {
+                        connectionLimit.Close(address);
+                    }
+                });
                 if (options.TlsCertificate is not null)
                 {
                     listen.UseHttps(LoadCertificate(options));
@@ -93,7 +118,6 @@ public static class ServerHost
         }));
 
         var database = new Database(options.DbPath, readOnly: options.Role == ServerRole.Replica);
-        var metrics = new ServerMetrics(StatusService.ProductVersion);
         var versions = new ConfigVersionFeed();
         versions.Changed += (_, _) => metrics.ConfigVersionBumps.Inc();
         var services = ServiceContext.Create(database, secret, time, versions);
@@ -107,6 +131,7 @@ public static class ServerHost
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton(role);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.RateLimits);
         builder.Services.AddSingleton<TenantService>();
         builder.Services.AddSingleton<ClusterService>();
         builder.Services.AddSingleton<NodeService>();
@@ -136,6 +161,7 @@ public static class ServerHost
 
         var app = builder.Build();
         app.Services.GetRequiredService<HaCoordinator>().Start(options.LiteFsDirectory);
+        CheckPrivateFiles(options, database, warning => logger.Warning("{Warning}", warning));
 
         if (options.TrustedProxies.Count > 0)
         {
@@ -167,10 +193,24 @@ public static class ServerHost
         app.Lifetime.ApplicationStopped.Register(database.ReleaseConnections);
         if (options.AdminSocket is not null)
         {
-            AdminSocket.Prepare(options.AdminSocket);
+            AdminSocket.Prepare(options.AdminSocket, warning => logger.Warning("{Warning}", warning));
             app.Lifetime.ApplicationStarted.Register(() => AdminSocket.Restrict(options.AdminSocket));
         }
         return app;
+    }
+
+    /// <summary>The database, its WAL files and the secret file must be readable by this user only (0600 in a 0700 directory).</summary>
+    private static void CheckPrivateFiles(ServerOptions options, Database database, Action<string> warn)
+    {
+        PrivateFiles.RestrictDirectory(System.IO.Path.GetDirectoryName(database.Path)!, "database", warn);
+        foreach (var file in new[] { database.Path, database.Path + "-wal", database.Path + "-shm" })
+        {
+            PrivateFiles.RestrictFile(file, "database file", warn);
+        }
+        if (options.HmacSecretFile is not null)
+        {
+            PrivateFiles.RestrictFile(options.HmacSecretFile, "HMAC secret file", warn);
+        }
     }
 
     private static bool IsTcp(HttpContext http) => http.Connection.RemoteIpAddress is not null;
@@ -182,6 +222,13 @@ public static class ServerHost
             throw new Domain.BadRequest("NEBULAGC_TLS_CERT is set but NEBULAGC_TLS_KEY is not: give both PEM files");
         }
         return X509Certificate2.CreateFromPemFile(options.TlsCertificate!, options.TlsKey);
+    }
+
+    private static Func<IPAddress, bool> TrustedProxyMatcher(IReadOnlyList<string> trustedProxies)
+    {
+        var forwarded = new ForwardedHeadersOptions();
+        ConfigureForwardedHeaders(forwarded, trustedProxies);
+        return address => forwarded.KnownProxies.Contains(address) || forwarded.KnownIPNetworks.Any(network => network.Contains(address));
     }
 
     private static void ConfigureForwardedHeaders(ForwardedHeadersOptions forwarded, IReadOnlyList<string> trustedProxies)

@@ -1,91 +1,193 @@
 using System.Collections.Concurrent;
+using NebulaGC.Server.Configuration;
 
 namespace NebulaGC.Server.Security;
 
 /// <summary>
-/// Failed-authentication limits per client IP: more than <see cref="PerMinute"/> failures in a minute → 429 with
-/// <c>Retry-After: 60</c>; <see cref="PerTenMinutes"/> failures in ten minutes → blocked for an hour.
+/// Failed-authentication limits (SPEC §3), counted per source address and per claimed node id and cluster id: a spread of
+/// addresses guessing one node's or cluster's tokens is stopped by the node and cluster limits, and one abusive client
+/// behind a shared address does not lock out the honest nodes behind it — a node that authenticated from an address in
+/// the last hour (<see cref="KnownPairLifetime"/>) passes that address's limits until a failure names it from there.
+/// Over a per-minute limit → 429 until the minute ends (<c>Retry-After</c> ≤ 60 s); over a ten-minute limit → blocked for
+/// <see cref="RateLimitOptions.FailedAuthBlock"/>.
 /// </summary>
-public sealed class FailedAuthGuard(TimeProvider time)
+public sealed class FailedAuthGuard(RateLimitOptions limits, TimeProvider time)
 {
-    public const int PerMinute = 10;
-    public const int PerTenMinutes = 50;
     public static readonly TimeSpan ShortWindow = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan LongWindow = TimeSpan.FromMinutes(10);
-    public static readonly TimeSpan BlockDuration = TimeSpan.FromHours(1);
+    public static readonly TimeSpan KnownPairLifetime = TimeSpan.FromHours(1);
 
-    /// <summary>Bounds memory under a spray of addresses: the oldest records are dropped first.</summary>
-    private const int MaxTrackedAddresses = 100_000;
+    private readonly FailureCounters<string> _byAddress = new(limits.FailedAuthPerIpPerMinute, limits.FailedAuthPerIpPerTenMinutes, limits.FailedAuthBlock, time);
+    private readonly FailureCounters<Guid> _byNode = new(limits.FailedAuthPerNodePerMinute, limits.FailedAuthPerNodePerMinute * 5, limits.FailedAuthBlock, time);
+    private readonly FailureCounters<Guid> _byCluster = new(limits.FailedAuthPerClusterPerMinute, limits.FailedAuthPerClusterPerMinute * 5, limits.FailedAuthBlock, time);
+    private readonly IdleExpiringSet<(string Address, Guid NodeId)> _knownPairs = new(KnownPairLifetime, time);
+    private readonly Lock _sweepGate = new();
+    private DateTimeOffset _lastSweep = time.GetUtcNow();
 
-    private readonly ConcurrentDictionary<string, Record> _records = new(StringComparer.Ordinal);
-
-    /// <summary>How long <paramref name="ip"/> must wait before trying again, or null when it may try now.</summary>
-    public TimeSpan? RetryAfter(string ip)
+    /// <summary>How long this attempt must wait, or null when it may be checked now. Ids are the ones claimed (null when malformed).</summary>
+    public TimeSpan? RetryAfter(string address, Guid? nodeId, Guid? clusterId)
     {
-        if (!_records.TryGetValue(ip, out var record))
+        if (nodeId is { } node && _knownPairs.Contains((address, node)))
+        {
+            return null;
+        }
+        return _byAddress.RetryAfter(address)
+            ?? (nodeId is { } n ? _byNode.RetryAfter(n) : null)
+            ?? (clusterId is { } c ? _byCluster.RetryAfter(c) : null);
+    }
+
+    public void RecordFailure(string address, Guid? nodeId, Guid? clusterId)
+    {
+        SweepIfDue();
+        _byAddress.Record(address);
+        if (nodeId is { } node)
+        {
+            // A failure naming a node from an address ends that pair's pass: guesses at a known node are limited like any other.
+            _knownPairs.Remove((address, node));
+            _byNode.Record(node);
+        }
+        if (clusterId is { } cluster)
+        {
+            _byCluster.Record(cluster);
+        }
+    }
+
+    public void RecordSuccess(string address, Guid nodeId)
+    {
+        SweepIfDue();
+        _knownPairs.Touch((address, nodeId));
+    }
+
+    /// <summary>Keys currently held (for tests of the memory bound).</summary>
+    public int TrackedKeys => _byAddress.Count + _byNode.Count + _byCluster.Count + _knownPairs.Count;
+
+    /// <summary>Forgets idle keys at most once a minute, on any authentication, so memory follows the active keys.</summary>
+    private void SweepIfDue()
+    {
+        var now = time.GetUtcNow();
+        lock (_sweepGate)
+        {
+            if (now - _lastSweep < ShortWindow)
+            {
+                return;
+            }
+            _lastSweep = now;
+        }
+        _byAddress.Sweep(now);
+        _byNode.Sweep(now);
+        _byCluster.Sweep(now);
+        _knownPairs.Sweep(now);
+    }
+}
+
+/// <summary>
+/// Failure counts per key in two fixed windows (a minute and ten minutes): O(1) memory per key; a key whose windows have
+/// passed without a block is forgotten by <see cref="Sweep"/>.
+/// </summary>
+internal sealed class FailureCounters<TKey>(int perMinute, int perTenMinutes, TimeSpan block, TimeProvider time) where TKey : notnull
+{
+    private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
+
+    public int Count => _entries.Count;
+
+    public TimeSpan? RetryAfter(TKey key)
+    {
+        if (!_entries.TryGetValue(key, out var entry))
         {
             return null;
         }
         var now = time.GetUtcNow();
-        lock (record)
+        lock (entry)
         {
-            if (record.BlockedUntil is { } until && until > now)
+            if (entry.BlockedUntil > now)
             {
-                return until - now;
+                return entry.BlockedUntil - now;
             }
-            record.Prune(now);
-            return record.Failures.Count >= PerMinute && record.CountSince(now - ShortWindow) >= PerMinute ? ShortWindow : null;
+            entry.Roll(now);
+            return entry.MinuteCount >= perMinute ? entry.MinuteStart + FailedAuthGuard.ShortWindow - now : null;
         }
     }
 
-    public void RecordFailure(string ip)
+    public void Record(TKey key)
     {
         var now = time.GetUtcNow();
-        if (_records.Count >= MaxTrackedAddresses)
+        var entry = _entries.GetOrAdd(key, _ => new Entry(now));
+        lock (entry)
         {
-            Evict(now);
-        }
-        var record = _records.GetOrAdd(ip, _ => new Record());
-        lock (record)
-        {
-            record.Prune(now);
-            record.Failures.Enqueue(now);
-            if (record.Failures.Count >= PerTenMinutes)
+            entry.Roll(now);
+            entry.MinuteCount++;
+            entry.TenMinuteCount++;
+            if (entry.TenMinuteCount >= perTenMinutes)
             {
-                record.BlockedUntil = now + BlockDuration;
+                entry.BlockedUntil = now + block;
             }
         }
     }
 
-    private void Evict(DateTimeOffset now)
+    /// <summary>Forgets keys that are not blocked and whose ten-minute window has passed.</summary>
+    public void Sweep(DateTimeOffset now)
     {
-        foreach (var (ip, record) in _records)
+        foreach (var (key, entry) in _entries)
         {
-            lock (record)
+            lock (entry)
             {
-                record.Prune(now);
-                if (record.Failures.Count == 0 && (record.BlockedUntil is null || record.BlockedUntil <= now))
+                if (entry.BlockedUntil <= now && now - entry.TenMinuteStart >= FailedAuthGuard.LongWindow)
                 {
-                    _records.TryRemove(ip, out _);
+                    _entries.TryRemove(key, out _);
                 }
             }
         }
     }
 
-    private sealed class Record
+    private sealed class Entry(DateTimeOffset now)
     {
-        public Queue<DateTimeOffset> Failures { get; } = new();
+        public DateTimeOffset MinuteStart { get; private set; } = now;
 
-        public DateTimeOffset? BlockedUntil { get; set; }
+        public int MinuteCount { get; set; }
 
-        public void Prune(DateTimeOffset now)
+        public DateTimeOffset TenMinuteStart { get; private set; } = now;
+
+        public int TenMinuteCount { get; set; }
+
+        public DateTimeOffset BlockedUntil { get; set; } = DateTimeOffset.MinValue;
+
+        public void Roll(DateTimeOffset now)
         {
-            while (Failures.Count > 0 && Failures.Peek() <= now - LongWindow)
+            if (now - MinuteStart >= FailedAuthGuard.ShortWindow)
             {
-                Failures.Dequeue();
+                MinuteStart = now;
+                MinuteCount = 0;
+            }
+            if (now - TenMinuteStart >= FailedAuthGuard.LongWindow)
+            {
+                TenMinuteStart = now;
+                TenMinuteCount = 0;
             }
         }
-
-        public int CountSince(DateTimeOffset since) => Failures.Count(f => f > since);
     }
+}
+
+/// <summary>Keys remembered until <c>lifetime</c> after they were last touched; <see cref="Sweep"/> forgets expired ones.</summary>
+internal sealed class IdleExpiringSet<TKey>(TimeSpan lifetime, TimeProvider time) where TKey : notnull
+{
+    private readonly ConcurrentDictionary<TKey, DateTimeOffset> _touched = new();
+
+    public int Count => _touched.Count;
+
+    public bool Contains(TKey key) => _touched.TryGetValue(key, out var at) && time.GetUtcNow() - at < lifetime;
+
+    public void Touch(TKey key) => _touched[key] = time.GetUtcNow();
+
+    public void Sweep(DateTimeOffset now)
+    {
+        foreach (var (key, at) in _touched)
+        {
+            if (now - at >= lifetime)
+            {
+                _touched.TryRemove(key, out _);
+            }
+        }
+    }
+
+    public void Remove(TKey key) => _touched.TryRemove(key, out _);
 }

@@ -4,23 +4,27 @@ namespace NebulaGC.Server.Security;
 
 /// <summary>
 /// A token bucket per key (node, cluster): <c>permits</c> per <c>window</c>, refilled continuously, bursts up to
-/// <c>permits</c>. Time comes from <see cref="TimeProvider"/> so tests can drive it.
+/// <c>permits</c>. Each key costs one bucket (O(1)); buckets that have refilled completely are forgotten by a sweep that runs
+/// at most once per window, so idle keys do not accumulate. Time comes from <see cref="TimeProvider"/> so tests can drive it.
 /// </summary>
 public sealed class KeyedRateLimiter(int permits, TimeSpan window, TimeProvider time)
 {
-    private const int MaxTrackedKeys = 200_000;
-
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+    private DateTimeOffset _lastSweep = time.GetUtcNow();
 
     public int Permits => permits;
+
+    /// <summary>Keys currently held (for tests of the memory bound).</summary>
+    public int TrackedKeys => _buckets.Count;
 
     /// <summary>Takes one permit: null when granted, else how long until one is available.</summary>
     public TimeSpan? TryAcquire(string key)
     {
         var now = time.GetUtcNow();
-        if (_buckets.Count >= MaxTrackedKeys)
+        if (now - _lastSweep >= window)
         {
-            EvictFull(now);
+            _lastSweep = now;
+            ForgetFull(now);
         }
         var bucket = _buckets.GetOrAdd(key, _ => new Bucket(permits, now));
         lock (bucket)
@@ -46,7 +50,7 @@ public sealed class KeyedRateLimiter(int permits, TimeSpan window, TimeProvider 
         }
     }
 
-    private void EvictFull(DateTimeOffset now)
+    private void ForgetFull(DateTimeOffset now)
     {
         foreach (var (key, bucket) in _buckets)
         {

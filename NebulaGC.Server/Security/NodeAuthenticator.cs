@@ -37,9 +37,16 @@ public sealed class NodeAuthenticator(Database database, TokenService tokens, Ti
         {
             return AuthenticationResult.Fail($"malformed {NebulaHeaders.NodeId}");
         }
+        // Both tokens are hashed exactly once on every path past the header checks, known ids or not: an unknown node or
+        // cluster must cost the same HMAC work as a wrong token, or the answer time tells which ids exist.
+        var clusterTokenHash = tokens.HashPresented(presented.ClusterToken);
+        var nodeTokenHash = tokens.HashPresented(presented.NodeToken);
         return database.Read(c =>
         {
             var cluster = ClusterStore.Find(c, null, clusterId);
+            var node = NodeStore.Find(c, null, clusterId, nodeId);
+            var clusterTokenMatches = ClusterTokenMatches(cluster, clusterTokenHash);
+            var nodeTokenMatches = TokenService.HashesEqual(nodeTokenHash, node?.TokenHash);
             if (cluster is null)
             {
                 return AuthenticationResult.Fail("unknown cluster");
@@ -48,16 +55,15 @@ public sealed class NodeAuthenticator(Database database, TokenService tokens, Ti
             {
                 return AuthenticationResult.Fail("cluster does not belong to the tenant");
             }
-            if (!ClusterTokenMatches(cluster, presented.ClusterToken!))
+            if (!clusterTokenMatches)
             {
                 return AuthenticationResult.Fail("cluster token mismatch");
             }
-            var node = NodeStore.Find(c, null, clusterId, nodeId);
             if (node is null)
             {
                 return AuthenticationResult.Fail("unknown node in cluster");
             }
-            if (!tokens.Matches(presented.NodeToken, node.TokenHash))
+            if (!nodeTokenMatches)
             {
                 return AuthenticationResult.Fail("node token mismatch");
             }
@@ -65,14 +71,13 @@ public sealed class NodeAuthenticator(Database database, TokenService tokens, Ti
         });
     }
 
-    private bool ClusterTokenMatches(ClusterRow cluster, string presented)
+    private bool ClusterTokenMatches(ClusterRow? cluster, byte[] presentedHash)
     {
-        if (tokens.Matches(presented, cluster.TokenHash))
-        {
-            return true;
-        }
-        // During a rotation's grace period the previous token still opens the door.
-        return cluster.PreviousTokenExpiresAt is { } until && time.GetUtcNow() < until && tokens.Matches(presented, cluster.PreviousTokenHash);
+        var current = TokenService.HashesEqual(presentedHash, cluster?.TokenHash);
+        // During a rotation's grace period the previous token still opens the door; both comparisons always run.
+        var inGrace = cluster?.PreviousTokenExpiresAt is { } until && time.GetUtcNow() < until;
+        var previous = TokenService.HashesEqual(presentedHash, inGrace ? cluster!.PreviousTokenHash : null);
+        return current | previous;
     }
 
     private static string? Missing(PresentedCredentials p) =>

@@ -12,6 +12,14 @@ public sealed class TokenService(HmacSecret secret)
     /// <summary>Shorter presented tokens are rejected before hashing (SPEC: tokens are at least 41 characters).</summary>
     public const int MinimumTokenLength = 41;
 
+    /// <summary>What a presented hash is compared with when no stored hash exists (unknown id): it never matches.</summary>
+    private static readonly byte[] UnknownHash = new byte[32];
+
+    private long _hashCount;
+
+    /// <summary>HMACs computed so far; tests compare the work of different authentication outcomes with it.</summary>
+    internal long HashCount => Interlocked.Read(ref _hashCount);
+
     public static string Generate()
     {
         Span<byte> bytes = stackalloc byte[32];
@@ -19,7 +27,24 @@ public sealed class TokenService(HmacSecret secret)
         return Base64Url.Encode(bytes);
     }
 
-    public byte[] Hash(string token) => HMACSHA256.HashData(secret.Bytes, Encoding.UTF8.GetBytes(token));
+    public byte[] Hash(string token)
+    {
+        Interlocked.Increment(ref _hashCount);
+        return HMACSHA256.HashData(secret.Bytes, Encoding.UTF8.GetBytes(token));
+    }
+
+    /// <summary>
+    /// HMAC of a presented token, computed whatever it is (empty when absent, too short or malformed), so every
+    /// authentication costs the same work.
+    /// </summary>
+    public byte[] HashPresented(string? token) => Hash(token is { Length: >= MinimumTokenLength } ? token : "");
+
+    /// <summary>Constant-time comparison of a presented hash with a stored one; no stored hash (unknown id) compares against a dummy and fails.</summary>
+    public static bool HashesEqual(byte[] presented, byte[]? stored)
+    {
+        var equal = CryptographicOperations.FixedTimeEquals(presented, stored ?? UnknownHash);
+        return equal && stored is not null;
+    }
 
     public bool Matches(string? token, byte[]? storedHash)
     {

@@ -1,4 +1,5 @@
 using NebulaGC.Client.Contracts;
+using NebulaGC.Server.Configuration;
 using NebulaGC.Server.Domain;
 using NebulaGC.Server.Ha;
 using NebulaGC.Server.Observability;
@@ -35,19 +36,22 @@ public sealed class NodeAuthenticationFilter(
             throw new ReplicaReadOnly();
         }
         var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (failedAuth.RetryAfter(ip) is { } wait)
-        {
-            metrics.RateLimited.WithLabels("failed_auth").Inc();
-            throw new RateLimited("too many failed authentication attempts from this address", wait);
-        }
         var headers = http.Request.Headers;
         var presented = new PresentedCredentials(
             headers[NebulaHeaders.TenantId], headers[NebulaHeaders.ClusterId], headers[NebulaHeaders.NodeId],
             headers[NebulaHeaders.NodeToken], headers[NebulaHeaders.ClusterToken]);
+        var claimedNode = ClaimedId(presented.NodeId);
+        var claimedCluster = ClaimedId(presented.ClusterId);
+        if (failedAuth.RetryAfter(ip, claimedNode, claimedCluster) is { } wait)
+        {
+            metrics.RateLimited.WithLabels("failed_auth").Inc();
+            // One message whichever limit applies: the answer must not tell which ids are under attack.
+            throw new RateLimited("too many failed authentication attempts", wait);
+        }
         var result = authenticator.Authenticate(presented);
         if (result.Node is not { } node)
         {
-            failedAuth.RecordFailure(ip);
+            failedAuth.RecordFailure(ip, claimedNode, claimedCluster);
             metrics.AuthFailures.WithLabels(result.FailureReason!).Inc();
             logger.LogWarning(
                 "Authentication failed: {Reason}; ip={RemoteIp} path={Path} tenant={TenantId} cluster={ClusterId} node={NodeId} node_token_fp={NodeTokenFingerprint} cluster_token_fp={ClusterTokenFingerprint}",
@@ -55,6 +59,7 @@ public sealed class NodeAuthenticationFilter(
                 TokenService.Fingerprint(presented.NodeToken), TokenService.Fingerprint(presented.ClusterToken));
             throw new Unauthorized();
         }
+        failedAuth.RecordSuccess(ip, node.NodeId);
         if (endpoint?.Metadata.GetMetadata<AdminOnlyAttribute>() is not null && !node.IsAdmin)
         {
             throw new Forbidden("this operation needs an admin node");
@@ -72,14 +77,16 @@ public sealed class NodeAuthenticationFilter(
     public static AuthenticatedNode Caller(HttpContext http) =>
         http.Items[NodeItem] as AuthenticatedNode ?? throw new InvalidOperationException("endpoint is missing the node authentication filter");
 
+    private static Guid? ClaimedId(string? header) => Guid.TryParse(header, out var id) ? id : null;
+
     /// <summary>Ids are logged only when they parse as ids, so a header cannot smuggle a token or control characters into the log.</summary>
     private static string Printable(string? id) => Guid.TryParse(id, out var g) ? g.ToString() : string.IsNullOrEmpty(id) ? "none" : "malformed";
 }
 
-/// <summary>The request limits of SPEC §3, shared by the filter and the upload endpoint.</summary>
-public sealed class RateLimits(TimeProvider time)
+/// <summary>The request limits of SPEC §3 (configurable, <see cref="RateLimitOptions"/>), shared by the filter and the upload endpoint.</summary>
+public sealed class RateLimits(RateLimitOptions options, TimeProvider time)
 {
-    public KeyedRateLimiter PerNode { get; } = new(100, TimeSpan.FromMinutes(1), time);
+    public KeyedRateLimiter PerNode { get; } = new(options.NodeRequestsPerMinute, TimeSpan.FromMinutes(1), time);
 
-    public KeyedRateLimiter UploadsPerCluster { get; } = new(10, TimeSpan.FromMinutes(1), time);
+    public KeyedRateLimiter UploadsPerCluster { get; } = new(options.UploadsPerClusterPerMinute, TimeSpan.FromMinutes(1), time);
 }

@@ -6,7 +6,7 @@ using NebulaGC.Server.Ha;
 namespace NebulaGC.Server.Api.Pipeline;
 
 /// <summary>Turns every failure into the JSON error shape; unexpected ones are logged and answered with 500.</summary>
-public sealed class ErrorHandlingMiddleware(RequestDelegate next, RoleState role, ILogger<ErrorHandlingMiddleware> logger)
+public sealed class ErrorHandlingMiddleware(RequestDelegate next, RoleState role, HaCoordinator coordinator, ILogger<ErrorHandlingMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -21,7 +21,28 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, RoleState role
             {
                 logger.LogError(ex, "Request {Method} {Path} failed", context.Request.Method, context.Request.Path.Value);
             }
+            if (error is ReplicaReadOnly)
+            {
+                RefreshMasterUrl();
+            }
             await ErrorMapper.WriteAsync(context, error, role);
+        }
+    }
+
+    /// <summary>
+    /// A 503 sends the writer to the master the database names now, not the one read at the last heartbeat: a replica that
+    /// starts together with its master, or on a restored copy that still names the old deployment's master, must not
+    /// point clients at a stale or missing URL for a whole heartbeat interval.
+    /// </summary>
+    private void RefreshMasterUrl()
+    {
+        try
+        {
+            coordinator.Refresh();
+        }
+        catch (Exception ex) when (ex is DomainError or Microsoft.Data.Sqlite.SqliteException)
+        {
+            logger.LogWarning("Reading the current master from the database failed: {Error}", ex.Message);
         }
     }
 

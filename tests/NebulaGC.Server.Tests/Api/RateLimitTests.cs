@@ -71,7 +71,8 @@ public sealed class RateLimitTests : IAsyncLifetime
         }
         using var sameClient = await FailAsync(server, admin, "198.51.100.1");
         await sameClient.AssertErrorAsync(HttpStatusCode.TooManyRequests, ErrorCodes.RateLimitExceeded);
-        using var otherClient = await FailAsync(server, admin, "198.51.100.2");
+        // Another address (naming another node, which the per-node limit of the first one's target does not cover) is not limited.
+        using var otherClient = await FailAsync(server, admin with { NodeId = Guid.NewGuid() }, "198.51.100.2");
         Assert.Equal(HttpStatusCode.Unauthorized, otherClient.StatusCode);
         Assert.Contains("\"RemoteIp\":\"198.51.100.1\"", server.Logs);
     }

@@ -59,7 +59,7 @@ public sealed class TestServer : IAsyncDisposable
 
     public static async Task<TestServer> StartAsync(string dbPath, ServerRole role = ServerRole.Master, string instanceId = "test-master",
         string? publicUrl = null, string? adminSocket = null, string? metricsAddress = null, IReadOnlyList<string>? trustedProxies = null,
-        FakeTimeProvider? time = null, string listen = "127.0.0.1:0", string? liteFsDirectory = null)
+        FakeTimeProvider? time = null, string listen = "127.0.0.1:0", string? liteFsDirectory = null, Func<ServerOptions, ServerOptions>? configure = null)
     {
         time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
         var log = new StringWriter();
@@ -76,6 +76,7 @@ public sealed class TestServer : IAsyncDisposable
             TrustedProxies = trustedProxies ?? [],
             LiteFsDirectory = liteFsDirectory,
         };
+        options = configure?.Invoke(options) ?? options;
         var app = ServerHost.Build(options, HmacSecret.FromString(Secret), logger, time);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http://127.0.0.1", StringComparison.Ordinal));
