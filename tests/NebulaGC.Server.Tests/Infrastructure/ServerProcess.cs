@@ -68,7 +68,7 @@ public static class ServerProcess
                     return process;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 // Not listening yet, or too slow to answer on a loaded machine: ask again until the deadline.
             }
