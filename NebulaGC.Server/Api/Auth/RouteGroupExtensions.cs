@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Metadata;
 using NebulaGC.Client.Contracts;
 
 namespace NebulaGC.Server.Api.Auth;
@@ -10,7 +11,43 @@ public static class RouteGroupExtensions
             .AddEndpointFilter<NodeAuthenticationFilter>()
             .WithTags(tag)
             .ProducesError(StatusCodes.Status401Unauthorized)
-            .ProducesError(StatusCodes.Status429TooManyRequests);
+            .ProducesError(StatusCodes.Status429TooManyRequests)
+            .DocumentInputErrors();
+
+    /// <summary>
+    /// Documents what the framework answers to bad input, so the contract lists every status a client can get: 400 for an
+    /// endpoint that binds a query value or a body, 413 and 415 for one that reads JSON.
+    /// </summary>
+    public static TBuilder DocumentInputErrors<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Finally(endpoint =>
+        {
+            var readsJson = endpoint.Metadata.OfType<IAcceptsMetadata>().Any(a => a.ContentTypes.Contains("application/json"));
+            var bindsQuery = endpoint.Metadata.OfType<System.Reflection.MethodInfo>().Any(m => m.GetParameters().Any(p => IsQueryValue(p, endpoint)));
+            var documented = endpoint.Metadata.OfType<IProducesResponseTypeMetadata>().Select(p => p.StatusCode).ToHashSet();
+            var statuses = new List<int>();
+            if (readsJson || bindsQuery)
+            {
+                statuses.Add(StatusCodes.Status400BadRequest);
+            }
+            if (readsJson)
+            {
+                statuses.AddRange([StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType]);
+            }
+            foreach (var status in statuses.Where(s => !documented.Contains(s)))
+            {
+                endpoint.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ErrorResponse), ["application/json"]));
+            }
+        });
+        return builder;
+    }
+
+    private static bool IsQueryValue(System.Reflection.ParameterInfo parameter, EndpointBuilder endpoint)
+    {
+        var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+        var routeValue = endpoint is RouteEndpointBuilder route && route.RoutePattern.GetParameter(parameter.Name!) is not null;
+        return !routeValue && (type.IsPrimitive || type == typeof(string) || type == typeof(Guid));
+    }
 
     public static TBuilder AdminOnly<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AdminOnlyAttribute()).ProducesError(StatusCodes.Status403Forbidden);

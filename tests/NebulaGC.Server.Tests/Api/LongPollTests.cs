@@ -9,6 +9,10 @@ namespace NebulaGC.Server.Tests.Api;
 
 public sealed class LongPollTests : ServerTestBase
 {
+    /// <summary>A thousand waiters from one address are more than the default per-address connection cap allows.</summary>
+    protected override NebulaGC.Server.Configuration.ServerOptions Configure(NebulaGC.Server.Configuration.ServerOptions options) =>
+        options with { MaxConnectionsPerIp = 5000 };
+
     private static ContractsJsonContext Json => ContractsJsonContext.Default;
 
     private async Task<long> VersionAsync(Credentials who, string query = "")

@@ -15,7 +15,7 @@ public abstract class ServerTestBase : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Server = await TestServer.StartAsync(Dir.File("nebulagc.db"), publicUrl: "http://master.test:8080");
+        Server = await TestServer.StartAsync(Dir.File("nebulagc.db"), publicUrl: "http://master.test:8080", configure: Configure);
         Admin = Server.Bootstrap(Pki);
     }
 
@@ -24,6 +24,9 @@ public abstract class ServerTestBase : IAsyncLifetime
         await Server.DisposeAsync();
         Dir.Dispose();
     }
+
+    /// <summary>Adjusts the server's options before it starts (default: none).</summary>
+    protected virtual NebulaGC.Server.Configuration.ServerOptions Configure(NebulaGC.Server.Configuration.ServerOptions options) => options;
 
     protected long ClusterVersion() => Server.Service<NebulaGC.Server.Services.BundleService>().Version(Admin.ClusterId);
 }
