@@ -39,6 +39,7 @@ BeforeAll {
     $pathParts = @(
         $(if ($serverBin) { $serverBin.DirectoryName }),
         (Join-Path $Repo 'out/tools/npm/node_modules/.bin'),
+        (Join-Path $Repo 'out/tools/npm/node_modules/@flydotio/litestream-linux-x64'),
         '/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/bin'
     ) | Where-Object { $_ }
     $script:SessionPath = ($pathParts -join [IO.Path]::PathSeparator) + [IO.Path]::PathSeparator + $env:PATH

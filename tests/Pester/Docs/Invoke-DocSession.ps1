@@ -4,7 +4,8 @@
 .DESCRIPTION
     Started by Docs.Tests.ps1 in a fresh pwsh (a binary module cannot be unloaded). pwsh blocks run in this process,
     dot-sourced so that a variable set by one block is there for the next, as in the reader's terminal; sh blocks run
-    in bash. The NebulaGC module is found through PSModulePath, as after Install-PSResource.
+    in bash, each in its own session so that whatever a block leaves running in the background (a server, Litestream)
+    is stopped when the guide's run ends. The NebulaGC module is found through PSModulePath, as after Install-PSResource.
 #>
 param(
     [Parameter(Mandatory)][string] $BlocksPath,
@@ -14,11 +15,14 @@ param(
 $PSStyle.OutputRendering = 'PlainText'
 Set-Location $WorkDir
 $results = [System.Collections.Generic.List[object]]::new()
+$sessionsFile = Join-Path $WorkDir '.sessions'
 foreach ($docBlock in (Get-Content $BlocksPath -Raw | ConvertFrom-Json)) {
     $started = [DateTime]::UtcNow
     $exitCode = 0
     if ($docBlock.Shell -eq 'sh') {
-        $printed = & bash --noprofile --norc -e -o pipefail -c $docBlock.Content 2>&1 | ForEach-Object { "$_" }
+        # The first line only records the block's session id (bookkeeping, not part of the guide's command).
+        $script = "echo `$`$ >> '$sessionsFile'`n" + $docBlock.Content
+        $printed = & setsid --wait bash --noprofile --norc -e -o pipefail -c $script 2>&1 | ForEach-Object { "$_" }
         $exitCode = $LASTEXITCODE
         $printed = $printed -join "`n"
     }
@@ -43,4 +47,7 @@ foreach ($docBlock in (Get-Content $BlocksPath -Raw | ConvertFrom-Json)) {
             Seconds  = [math]::Round(([DateTime]::UtcNow - $started).TotalSeconds, 1)
         })
 }
-$results | ConvertTo-Json -Depth 3 | Set-Content $ResultPath
+if (Test-Path $sessionsFile) {
+    foreach ($sessionId in Get-Content $sessionsFile) { & kill -TERM -- "-$sessionId" 2>$null }
+}
+ConvertTo-Json -InputObject @($results) -Depth 3 | Set-Content $ResultPath
