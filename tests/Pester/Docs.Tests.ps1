@@ -160,7 +160,8 @@ Describe 'Guide <Name>' -ForEach $Guides {
         $problems = foreach ($n in Get-GuideName $Path) {
             $ok = switch ($n.Kind) {
                 'EnvVar' { $CodeText.Contains("`"$($n.Name)`"") -or $CodeText.Contains($n.Name) }
-                'Metric' { $CodeText.Contains("`"$($n.Name)`"") -or $TemplateText.Contains($n.Name) }
+                # Also names the rendered configs define (HAProxy backends such as nebulagc_master).
+                'Metric' { $CodeText.Contains("`"$($n.Name)`"") -or $TemplateText.Contains($n.Name) -or $ExamplesText.Contains($n.Name) }
                 'Endpoint' { ($n.Name -replace '\{[^}]+\}', '{}') -in $Endpoints }
                 'Flag' { $CodeText.Contains("`"$($n.Name)`"") }
                 'Path' { $CodeText.Contains($n.Name) -or $TemplateText.Contains($n.Name) -or $ExamplesText.Contains($n.Name) }
