@@ -1,3 +1,4 @@
+using NebulaGC.Server.Domain;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

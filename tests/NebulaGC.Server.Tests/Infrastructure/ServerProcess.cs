@@ -68,8 +68,9 @@ public static class ServerProcess
                     return process;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or too slow to answer within the client timeout on a loaded machine: ask again.
             }
             if (DateTime.UtcNow > deadline)
             {
