@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Api.Admin;
 using NebulaGC.Server.Api.Auth;
@@ -39,7 +38,7 @@ public static class ServerHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "nebulagc-server" });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new SerilogLoggerProvider(logger));
-        builder.Host.UseSystemd();
+        builder.Services.AddSystemdNotification();
 
         // Every configured value is checked before anything listens, so a bad one is a configuration error (exit 2).
         var listenEndpoint = ListenAddress.Parse(options.Listen, "listen address");
@@ -126,9 +125,6 @@ public static class ServerHost
         builder.Services.AddSingleton<HeartbeatService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeartbeatService>());
         builder.Services.AddHostedService<LiteFsRoleWatcher>();
-        // UseSystemd registers the notifier only when systemd started the process; the watchdog needs it either way
-        // (it stays idle without NOTIFY_SOCKET).
-        builder.Services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
         builder.Services.AddHostedService<SystemdWatchdog>();
         builder.Services.AddSingleton<ControlPlaneLighthouses>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneLighthouses>());

@@ -68,9 +68,9 @@ public static class ServerProcess
                     return process;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet, or too slow to answer within the client timeout on a loaded machine: ask again.
+                // Not listening yet, or too slow to answer on a loaded machine: ask again until the deadline.
             }
             if (DateTime.UtcNow > deadline)
             {
