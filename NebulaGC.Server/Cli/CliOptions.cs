@@ -36,7 +36,7 @@ public static class CliOptions
     {
         if (flag is { } given)
         {
-            return given > 0 ? given : throw new CliError($"{given} is not allowed for the option of {variable}: give a positive whole number", 2);
+            return given > 0 ? given : throw new ConfigurationError($"{given} is not allowed for the option of {variable}: give a positive whole number");
         }
         var text = Env(variable);
         if (text is null)
@@ -45,7 +45,7 @@ public static class CliOptions
         }
         return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
-            : throw new CliError($"{variable}='{text}' is not a positive whole number", 2);
+            : throw new ConfigurationError($"{variable}='{text}' is not a positive whole number");
     }
 }
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using NebulaGC.Server.Cli;
 
 namespace NebulaGC.Server.Configuration;
 
@@ -50,7 +49,7 @@ public static partial class InstanceIdentity
     }
 
     private static string Validate(string value, string source) =>
-        Pattern().IsMatch(value) ? value : throw new CliError($"instance id '{value}' from {source} is invalid: use 1–63 letters, digits, '.', '_' or '-'", 2);
+        Pattern().IsMatch(value) ? value : throw new ConfigurationError($"instance id '{value}' from {source} is invalid: use 1–63 letters, digits, '.', '_' or '-'");
 
     private static string Sanitize(string host)
     {

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using NebulaGC.Server.Cli;
+using NebulaGC.Server.Configuration;
 using NebulaGC.Server.Domain;
 
 namespace NebulaGC.Server.Hosting;
@@ -15,19 +15,19 @@ public static class AdminSocket
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (Directory.Exists(directory) && (File.GetUnixFileMode(directory) & UnixFileMode.StickyBit) != 0)
         {
-            throw new CliError($"admin socket '{path}' would be in the shared directory '{directory}', where other users could reach it while it starts; give it a directory of its own (e.g. {Configuration.ServerOptions.DefaultAdminSocket})", 2);
+            throw new ConfigurationError($"admin socket '{path}' would be in the shared directory '{directory}', where other users could reach it while it starts; give it a directory of its own (e.g. {Configuration.ServerOptions.DefaultAdminSocket})");
         }
         PrivateFiles.CreateDirectory(directory);
         PrivateFiles.RestrictDirectory(directory, "admin socket", warn);
         if ((File.GetUnixFileMode(directory) & PrivateFiles.GroupAndOther) != 0)
         {
-            throw new CliError($"the admin socket directory '{directory}' cannot be made private (mode 0700); give the socket a directory this user owns", 2);
+            throw new ConfigurationError($"the admin socket directory '{directory}' cannot be made private (mode 0700); give the socket a directory this user owns");
         }
         if (File.Exists(path))
         {
             if (IsServing(path))
             {
-                throw new Conflict($"admin socket '{path}' is in use by a running nebulagc-server; stop it or choose another --admin-socket");
+                throw new AdminSocketInUse(path);
             }
             // Left behind by an unclean stop: safe to replace.
             File.Delete(path);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Domain;
 using NebulaGC.Server.Ha;
 
@@ -17,7 +16,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, RoleState role
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             var error = Translate(ex);
-            if (error.Status >= 500 && error is not ReplicaReadOnly)
+            if (ErrorMapper.IsInternal(error))
             {
                 logger.LogError(ex, "Request {Method} {Path} failed", context.Request.Method, context.Request.Path.Value);
             }
@@ -49,12 +48,12 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, RoleState role
     private static DomainError Translate(Exception ex) => ex switch
     {
         DomainError domain => domain,
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new PayloadTooLarge("request body is too large"),
-        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => new UnsupportedMediaType("request body must be JSON (Content-Type: application/json)"),
-        BadHttpRequestException bad => new BadRequest(bad.InnerException is JsonException json ? $"request body is not valid JSON: {json.Message}" : bad.Message),
-        JsonException json => new BadRequest($"request body is not valid JSON: {json.Message}"),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new TooLarge("request body is too large"),
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => new UnsupportedContentType("request body must be JSON (Content-Type: application/json)"),
+        BadHttpRequestException bad => new InvalidInput(bad.InnerException is JsonException json ? $"request body is not valid JSON: {json.Message}" : bad.Message),
+        JsonException json => new InvalidInput($"request body is not valid JSON: {json.Message}"),
         _ => new InternalError(ex),
     };
 
-    private sealed class InternalError(Exception inner) : DomainError(ErrorCodes.InternalError, 500, "Internal server error", inner);
+    private sealed class InternalError(Exception inner) : DomainError("Internal server error", inner);
 }

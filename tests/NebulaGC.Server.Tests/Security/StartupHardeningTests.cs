@@ -3,9 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using NebulaGC.Client.Contracts;
-using NebulaGC.Server.Cli;
 using NebulaGC.Server.Configuration;
-using NebulaGC.Server.Ha;
+using NebulaGC.Server.Domain;
 
 namespace NebulaGC.Server.Tests.Security;
 
@@ -81,7 +80,7 @@ public sealed class StartupHardeningTests : IDisposable
     {
         var shared = Directory.CreateDirectory(_dir.File("tmp")).FullName;
         File.SetUnixFileMode(shared, (UnixFileMode)0b111_111_111 | UnixFileMode.StickyBit);
-        var error = Assert.Throws<CliError>(() => NebulaGC.Server.Hosting.AdminSocket.Prepare(Path.Combine(shared, "admin.sock"), _ => { }));
+        var error = Assert.Throws<ConfigurationError>(() => NebulaGC.Server.Hosting.AdminSocket.Prepare(Path.Combine(shared, "admin.sock"), _ => { }));
         Assert.Contains("directory of its own", error.Message);
     }
 

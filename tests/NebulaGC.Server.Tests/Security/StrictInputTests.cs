@@ -29,7 +29,7 @@ public sealed class StrictInputTests : ServerTestBase
     [InlineData("evil\r\n")]
     [InlineData("\nevil")]
     public void Names_must_match_to_the_end_of_input(string name) =>
-        Assert.Throws<BadRequest>(() => Validation.Name(name, "node"));
+        Assert.Throws<InvalidInput>(() => Validation.Name(name, "node"));
 
     [Theory]
     [InlineData("010.1.1.1")]
