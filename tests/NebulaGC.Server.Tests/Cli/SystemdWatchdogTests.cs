@@ -12,10 +12,10 @@ public sealed class SystemdWatchdogTests : IDisposable
     [Fact]
     public async Task Under_a_systemd_watchdog_the_server_pings_watchdog_on_the_notify_socket()
     {
-        var socketPath = _dir.File("notify.sock");
+        var socketPath = _dir.Combine("notify.sock");
         using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         notify.Bind(new UnixDomainSocketEndPoint(socketPath));
-        var port = TestServer.FreePort();
+        var port = FreePort.Tcp();
         var env = new Dictionary<string, string?>
         {
             ["NEBULAGC_HMAC_SECRET"] = TestServer.Secret,
@@ -23,7 +23,7 @@ public sealed class SystemdWatchdogTests : IDisposable
             ["WATCHDOG_USEC"] = "1000000",
         };
         using var server = await ServerProcess.StartServeAsync(
-            ["serve", "--master", "--db", _dir.File("nebulagc.db"), "--listen", $"127.0.0.1:{port}", "--instance-id", "wd", "--admin-socket", ""], env, $"http://127.0.0.1:{port}");
+            ["serve", "--master", "--db", _dir.Combine("nebulagc.db"), "--listen", $"127.0.0.1:{port}", "--instance-id", "wd", "--admin-socket", ""], env, $"http://127.0.0.1:{port}");
         try
         {
             var buffer = new byte[256];
@@ -33,8 +33,7 @@ public sealed class SystemdWatchdogTests : IDisposable
         }
         finally
         {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
+            server.Kill();
         }
     }
 }
