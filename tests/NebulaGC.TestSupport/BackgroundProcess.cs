@@ -58,7 +58,10 @@ public sealed class BackgroundProcess : IDisposable
     public void WaitForPort(int port, TimeSpan timeout) =>
         Wait.Until(() =>
         {
-            Assert.False(HasExited, $"{ProcessRunner.Describe(Process.StartInfo)} exited with {Process.ExitCode} before listening on {port}:\n{Output}");
+            if (HasExited)
+            {
+                Assert.Fail($"{ProcessRunner.Describe(Process.StartInfo)} exited with {Process.ExitCode} before listening on {port}:\n{Output}");
+            }
             try
             {
                 using var client = new TcpClient();

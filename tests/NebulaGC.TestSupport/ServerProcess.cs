@@ -47,7 +47,10 @@ public static class ServerProcess
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
             await Wait.UntilAsync(async () =>
             {
-                Assert.False(server.HasExited, $"nebulagc-server exited with {server.Process.ExitCode} before becoming ready:\n{server.Output}");
+                if (server.HasExited)
+                {
+                    Assert.Fail($"nebulagc-server exited with {server.Process.ExitCode} before becoming ready:\n{server.Output}");
+                }
                 try
                 {
                     using var response = await client.GetAsync($"{baseUrl}/v1/readyz");
