@@ -14,7 +14,7 @@ public sealed class FailedAuthLimitTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private Task<TestServer> StartBehindProxyAsync(RateLimitOptions? limits = null) =>
-        TestServer.StartAsync(_dir.File("nebulagc.db"), trustedProxies: ["127.0.0.1"], configure: o => o with { RateLimits = limits ?? new RateLimitOptions() });
+        TestServer.StartAsync(_dir.Combine("nebulagc.db"), trustedProxies: ["127.0.0.1"], configure: o => o with { RateLimits = limits ?? new RateLimitOptions() });
 
     private static Task<HttpResponseMessage> FromAsync(TestServer server, Credentials credentials, string address) =>
         server.SendAsync(HttpMethod.Get, "/v1/config/version", credentials, configure: r => r.Headers.Add("X-Forwarded-For", address));
@@ -106,7 +106,7 @@ public sealed class FailedAuthLimitTests : IDisposable
     public async Task Rate_limit_settings_that_are_not_positive_numbers_stop_serve_with_exit_2()
     {
         var env = new Dictionary<string, string?> { ["NEBULAGC_HMAC_SECRET"] = TestServer.Secret, ["NEBULAGC_RATE_LIMIT_NODE_REQUESTS"] = "lots" };
-        var result = await ServerProcess.RunAsync(["serve", "--master", "--db", _dir.File("x.db"), "--admin-socket", ""], env);
+        var result = await ServerProcess.RunAsync(["serve", "--master", "--db", _dir.Combine("x.db"), "--admin-socket", ""], env);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("NEBULAGC_RATE_LIMIT_NODE_REQUESTS='lots' is not a positive whole number", result.Stderr);
     }
@@ -114,7 +114,7 @@ public sealed class FailedAuthLimitTests : IDisposable
     [Fact]
     public async Task An_unknown_node_or_cluster_costs_the_same_hmac_work_as_a_wrong_token()
     {
-        await using var server = await TestServer.StartAsync(_dir.File("nebulagc.db"));
+        await using var server = await TestServer.StartAsync(_dir.Combine("nebulagc.db"));
         var admin = server.Bootstrap();
         var tokens = server.Service<TokenService>();
         var authenticator = server.Service<NodeAuthenticator>();

@@ -34,7 +34,7 @@ public sealed class HostileInputCorpusTests(ITestOutputHelper output) : IDisposa
     {
         // The corpus checks input handling, not the limits: limits high enough that no case is answered 429.
         var limits = new RateLimitOptions { NodeRequestsPerMinute = 100_000, FailedAuthPerIpPerMinute = 100_000, FailedAuthPerIpPerTenMinutes = 100_000, FailedAuthPerNodePerMinute = 100_000, FailedAuthPerClusterPerMinute = 100_000 };
-        var db = _dir.File("nebulagc.db");
+        var db = _dir.Combine("nebulagc.db");
         await using var server = await TestServer.StartAsync(db, configure: o => o with { RateLimits = limits });
         var admin = server.Bootstrap(pki: "managed");
         var worker = await server.CreateNodeAsync(admin, "worker");

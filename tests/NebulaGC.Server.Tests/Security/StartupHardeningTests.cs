@@ -37,12 +37,12 @@ public sealed class StartupHardeningTests : IDisposable
     [Fact]
     public async Task Start_up_tightens_a_world_readable_database_directory_and_secret_file_and_says_so()
     {
-        var db = _dir.File("nebulagc.db");
+        var db = _dir.Combine("nebulagc.db");
         await using (var first = await TestServer.StartAsync(db))
         {
             first.Bootstrap();
         }
-        var secretFile = _dir.File("hmac.secret");
+        var secretFile = _dir.Combine("hmac.secret");
         File.WriteAllText(secretFile, TestServer.Secret);
         var readable = Private | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         File.SetUnixFileMode(db, readable);
@@ -60,11 +60,11 @@ public sealed class StartupHardeningTests : IDisposable
     [Fact]
     public async Task The_admin_socket_directory_is_private_before_the_socket_is_bound()
     {
-        var socketDirectory = Directory.CreateDirectory(_dir.File("run")).FullName;
+        var socketDirectory = Directory.CreateDirectory(_dir.Combine("run")).FullName;
         File.SetUnixFileMode(socketDirectory, (UnixFileMode)0b111_111_111);
         var socket = Path.Combine(socketDirectory, "admin.sock");
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        var options = new ServerOptions { Listen = "127.0.0.1:0", DbPath = _dir.File("nebulagc.db"), Role = ServerRole.Master, InstanceId = "t", AdminSocket = socket };
+        var options = new ServerOptions { Listen = "127.0.0.1:0", DbPath = _dir.Combine("nebulagc.db"), Role = ServerRole.Master, InstanceId = "t", AdminSocket = socket };
         await using var app = NebulaGC.Server.Hosting.ServerHost.Build(options, NebulaGC.Server.Security.HmacSecret.FromString(TestServer.Secret), Serilog.Core.Logger.None, time);
 
         // Nothing is bound yet: whatever mode Kestrel gives the socket, no other user can traverse to it.
@@ -78,7 +78,7 @@ public sealed class StartupHardeningTests : IDisposable
     [Fact]
     public void An_admin_socket_in_a_shared_sticky_directory_is_refused()
     {
-        var shared = Directory.CreateDirectory(_dir.File("tmp")).FullName;
+        var shared = Directory.CreateDirectory(_dir.Combine("tmp")).FullName;
         File.SetUnixFileMode(shared, (UnixFileMode)0b111_111_111 | UnixFileMode.StickyBit);
         var error = Assert.Throws<ConfigurationError>(() => NebulaGC.Server.Hosting.AdminSocket.Prepare(Path.Combine(shared, "admin.sock"), _ => { }));
         Assert.Contains("directory of its own", error.Message);
@@ -87,11 +87,11 @@ public sealed class StartupHardeningTests : IDisposable
     [Fact]
     public async Task Serve_runs_with_umask_077_and_instances_sharing_a_database_file_get_distinct_default_ids()
     {
-        var db = _dir.File("nebulagc.db");
-        var masterPort = TestServer.FreePort();
+        var db = _dir.Combine("nebulagc.db");
+        var masterPort = FreePort.Tcp();
         using var master = await ServerProcess.StartServeAsync(
             ["serve", "--master", "--db", db, "--listen", $"127.0.0.1:{masterPort}", "--admin-socket", ""], Env(), $"http://127.0.0.1:{masterPort}");
-        var replicaPort = TestServer.FreePort();
+        var replicaPort = FreePort.Tcp();
         using var replica = await ServerProcess.StartServeAsync(
             ["serve", "--replicate", "--db", db, "--listen", $"127.0.0.1:{replicaPort}", "--admin-socket", ""], Env(), $"http://127.0.0.1:{replicaPort}");
         try
@@ -101,7 +101,7 @@ public sealed class StartupHardeningTests : IDisposable
             var replicaId = await InstanceIdAsync(replicaPort);
             Assert.NotEqual(masterId, replicaId);
             Assert.StartsWith(Environment.MachineName, masterId, StringComparison.Ordinal);
-            Assert.False(File.Exists(_dir.File("instance-id")));
+            Assert.False(File.Exists(_dir.Combine("instance-id")));
         }
         finally
         {
@@ -126,7 +126,7 @@ public sealed class StartupHardeningTests : IDisposable
     [Fact]
     public async Task A_replica_names_the_master_the_database_names_now_not_the_one_it_read_at_start()
     {
-        var db = _dir.File("nebulagc.db");
+        var db = _dir.Combine("nebulagc.db");
         await using (var oldDeployment = await TestServer.StartAsync(db, instanceId: "old-master", publicUrl: "https://old.example:8080"))
         {
             oldDeployment.Bootstrap();
@@ -151,7 +151,7 @@ public sealed class StartupHardeningTests : IDisposable
     [Fact]
     public async Task A_connection_that_sends_nothing_is_closed_after_the_idle_timeout()
     {
-        await using var server = await TestServer.StartAsync(_dir.File("nebulagc.db"), configure: o => o with { IdleConnectionTimeout = TimeSpan.FromSeconds(1) });
+        await using var server = await TestServer.StartAsync(_dir.Combine("nebulagc.db"), configure: o => o with { IdleConnectionTimeout = TimeSpan.FromSeconds(1) });
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, server.BaseAddress.Port);
         var clock = Stopwatch.StartNew();
@@ -164,7 +164,7 @@ public sealed class StartupHardeningTests : IDisposable
     [Fact]
     public async Task Connections_over_the_per_address_cap_are_closed_at_once_and_the_others_keep_working()
     {
-        await using var server = await TestServer.StartAsync(_dir.File("nebulagc.db"), configure: o => o with { MaxConnectionsPerIp = 2 });
+        await using var server = await TestServer.StartAsync(_dir.Combine("nebulagc.db"), configure: o => o with { MaxConnectionsPerIp = 2 });
         using var first = new TcpClient();
         using var second = new TcpClient();
         using var third = new TcpClient();
