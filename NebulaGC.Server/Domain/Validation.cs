@@ -93,4 +93,31 @@ public static partial class Validation
         }
         return normalised.ToList();
     }
+
+    /// <summary>
+    /// A node may not advertise a route that covers overlay addresses (it would divert overlay traffic to itself) nor a
+    /// default route (every node's traffic through it): both would let one node route the whole cluster.
+    /// </summary>
+    public static void RoutesOutsideOverlay(IReadOnlyList<string> routes, string overlayCidr)
+    {
+        if (!Cidr.TryParseIPv4Network(overlayCidr, out var overlay))
+        {
+            throw new InvalidOperationException($"the cluster's overlay CIDR '{overlayCidr}' is not a network");
+        }
+        foreach (var route in routes)
+        {
+            if (!Cidr.TryParseIPv4Network(route, out var network))
+            {
+                throw new InvalidInput($"route '{route}' is not a valid IPv4 CIDR");
+            }
+            if (network.PrefixLength == 0)
+            {
+                throw new InvalidInput($"route '{route}' is a default route: it would send every node's traffic through one node, so a node cannot advertise it");
+            }
+            if (Cidr.Overlaps(network, overlay))
+            {
+                throw new InvalidInput($"route '{route}' overlaps the cluster's overlay network {overlayCidr}: it would divert overlay traffic to one node");
+            }
+        }
+    }
 }

@@ -135,6 +135,8 @@ public sealed class NodeService(ServiceContext context)
         var valid = Validation.Routes(routes);
         var node = Change(clusterId, nodeId, (c, tx) =>
         {
+            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
+            Validation.RoutesOutsideOverlay(valid, cluster.OverlayCidr);
             NodeStore.SetRoutes(c, tx, clusterId, nodeId, valid);
             new PkiService(context).ResignIfEnrolled(c, tx, clusterId, nodeId);
         });

@@ -94,23 +94,12 @@ public sealed class StartupHardeningTests : IDisposable
         var replicaPort = FreePort.Tcp();
         using var replica = await ServerProcess.StartServeAsync(
             ["serve", "--replicate", "--db", db, "--listen", $"127.0.0.1:{replicaPort}", "--admin-socket", ""], Env(), $"http://127.0.0.1:{replicaPort}");
-        try
-        {
-            Assert.Contains("Umask:\t0077", File.ReadAllText($"/proc/{master.Id}/status"));
-            var masterId = await InstanceIdAsync(masterPort);
-            var replicaId = await InstanceIdAsync(replicaPort);
-            Assert.NotEqual(masterId, replicaId);
-            Assert.StartsWith(Environment.MachineName, masterId, StringComparison.Ordinal);
-            Assert.False(File.Exists(_dir.Combine("instance-id")));
-        }
-        finally
-        {
-            foreach (var process in new[] { master, replica })
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
+        Assert.Contains("Umask:\t0077", File.ReadAllText($"/proc/{master.Process.Id}/status"));
+        var masterId = await InstanceIdAsync(masterPort);
+        var replicaId = await InstanceIdAsync(replicaPort);
+        Assert.NotEqual(masterId, replicaId);
+        Assert.StartsWith(Environment.MachineName, masterId, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir.Combine("instance-id")));
     }
 
     [Fact]
