@@ -1,13 +1,13 @@
-using NebulaGC.Server.Domain;
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Time.Testing;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Configuration;
+using NebulaGC.Server.Domain;
 using NebulaGC.Server.Hosting;
 using NebulaGC.Server.Observability;
 using NebulaGC.Server.Security;
