@@ -105,13 +105,13 @@ public sealed class ControlPlaneLighthouseTests : IAsyncLifetime
         var nodeConfig = File.ReadAllText(Path.Combine(nodeDir.Path, "config.yml"));
         Assert.Contains("[2001:db8::10]:4243", nodeConfig);
         Assert.Contains($"[2001:db8::20]:{_lighthousePort}", nodeConfig);
-        var nodeTest = NebulaGC.Server.Tests.Pki.NebulaTools.Nebula(nodeDir.Path, "-test", "-config", "config.yml");
+        var nodeTest = NebulaTools.Nebula(nodeDir.Path, "-test", "-config", "config.yml");
         Assert.True(nodeTest.ExitCode == 0, nodeTest.Describe());
 
         await Lighthouses.ReconcileAsync();
         var lighthouseDir = Path.Combine(_dir.Path, "lighthouse", _admin.ClusterId.ToString());
         Assert.Contains("[2001:db8::10]:4243", File.ReadAllText(Path.Combine(lighthouseDir, "config.yml")));
-        var lighthouseTest = NebulaGC.Server.Tests.Pki.NebulaTools.Nebula(lighthouseDir, "-test", "-config", "config.yml");
+        var lighthouseTest = NebulaTools.Nebula(lighthouseDir, "-test", "-config", "config.yml");
         Assert.True(lighthouseTest.ExitCode == 0, lighthouseTest.Describe());
     }
 
