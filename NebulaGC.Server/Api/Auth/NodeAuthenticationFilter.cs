@@ -3,6 +3,7 @@ using NebulaGC.Server.Configuration;
 using NebulaGC.Server.Domain;
 using NebulaGC.Server.Observability;
 using NebulaGC.Server.Security;
+using NebulaGC.Server.Services;
 
 namespace NebulaGC.Server.Api.Auth;
 

@@ -28,5 +28,5 @@ public abstract class ServerTestBase : IAsyncLifetime
     /// <summary>Adjusts the server's options before it starts (default: none).</summary>
     protected virtual NebulaGC.Server.Configuration.ServerOptions Configure(NebulaGC.Server.Configuration.ServerOptions options) => options;
 
-    protected long ClusterVersion() => Server.Service<NebulaGC.Server.Services.BundleService>().Version(Admin.ClusterId);
+    protected long ClusterVersion() => Server.Service<NebulaGC.Server.Services.ConfigVersions>().Current(Admin.ClusterId);
 }
