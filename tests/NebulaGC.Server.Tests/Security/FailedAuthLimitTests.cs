@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Configuration;
 using NebulaGC.Server.Security;
+using NebulaGC.Server.Services;
 
 namespace NebulaGC.Server.Tests.Security;
 
