@@ -41,4 +41,5 @@ function Install-TestPrerequisites {
     Install-AptPackages $AptPackages
     Install-Pester | Out-Null
     Install-ToolkitPrerequisites | Out-Null
+    Install-SystemdTestHost | Out-Null
 }
