@@ -15,42 +15,53 @@ public sealed class InstallNebulaGCDaemonCommand : SettingsCmdletBase
     public const string TokenFileSet = "TokenFile";
 
     [Parameter(Mandatory = true, Position = 0)]
+    [RenderInput]
     public string Source { get; set; } = "";
 
     /// <summary>Base URLs of every control-plane instance.</summary>
     [Parameter(Mandatory = true)]
+    [RenderInput]
     public string[] ControlPlaneUrl { get; set; } = [];
 
     /// <summary>Local name of the cluster (a directory name; several clusters can be joined one by one).</summary>
     [Parameter]
+    [RenderInput]
     public string ClusterName { get; set; } = "default";
 
     [Parameter(Mandatory = true)]
+    [RenderInput]
     public Guid TenantId { get; set; }
 
     [Parameter(Mandatory = true)]
+    [RenderInput]
     public Guid ClusterId { get; set; }
 
     /// <summary>User name: the node id; password: the node token.</summary>
     [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+    [RenderInput]
     [Credential]
     public PSCredential? NodeCredential { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+    [RenderInput]
     public SecureString? ClusterToken { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = TokenFileSet)]
+    [RenderInput]
     public Guid NodeId { get; set; }
 
     /// <summary>A file holding the node token (its first line).</summary>
     [Parameter(Mandatory = true, ParameterSetName = TokenFileSet)]
+    [RenderInput]
     public string NodeTokenPath { get; set; } = "";
 
     [Parameter(Mandatory = true, ParameterSetName = TokenFileSet)]
+    [RenderInput]
     public string ClusterTokenPath { get; set; } = "";
 
     /// <summary>Where nebula is installed (the NebulaBinary setting).</summary>
     [Parameter]
+    [RenderInput]
     public string? NebulaPath { get; set; }
 
     [Parameter]
@@ -60,12 +71,15 @@ public sealed class InstallNebulaGCDaemonCommand : SettingsCmdletBase
     public string? BinDir { get; set; }
 
     [Parameter]
+    [RenderInput]
     public string? Root { get; set; }
 
     [Parameter]
+    [RenderInput]
     public SwitchParameter NoStart { get; set; }
 
     [Parameter]
+    [RenderInput]
     [ValidateRange(1, 3600)]
     public int AppliedTimeoutSeconds { get; set; } = 90;
 

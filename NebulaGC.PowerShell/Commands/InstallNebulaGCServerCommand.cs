@@ -11,6 +11,7 @@ public sealed class InstallNebulaGCServerCommand : SettingsCmdletBase
 {
     /// <summary>The release archive (nebulagc-&lt;version&gt;-linux-x64.tar.gz) or its unpacked folder.</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [RenderInput]
     public string Source { get; set; } = "";
 
     [Parameter]
@@ -44,25 +45,32 @@ public sealed class InstallNebulaGCServerCommand : SettingsCmdletBase
 
     /// <summary>Create the first tenant, cluster and admin node once the server is ready.</summary>
     [Parameter]
+    [RenderInput]
     public SwitchParameter Bootstrap { get; set; }
 
     [Parameter]
+    [RenderInput]
     public string TenantName { get; set; } = "default";
 
     [Parameter]
+    [RenderInput]
     public string ClusterName { get; set; } = "default";
 
     [Parameter]
+    [RenderInput]
     public string AdminNodeName { get; set; } = "admin";
 
     /// <summary>Stage the install under this directory instead of the live host: no service is touched.</summary>
     [Parameter]
+    [RenderInput]
     public string? Root { get; set; }
 
     [Parameter]
+    [RenderInput]
     public SwitchParameter NoStart { get; set; }
 
     [Parameter]
+    [RenderInput]
     [ValidateRange(1, 3600)]
     public int ReadyTimeoutSeconds { get; set; } = 60;
 

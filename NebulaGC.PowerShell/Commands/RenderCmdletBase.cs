@@ -11,10 +11,12 @@ public abstract class RenderCmdletBase : SettingsCmdletBase
 {
     /// <summary>Output directory. Without it the rendered files are written to the pipeline and nothing is written to disk.</summary>
     [Parameter(Position = 0)]
+    [RenderInput]
     public string? Path { get; set; }
 
     /// <summary>Also emit the file objects when writing under -Path.</summary>
     [Parameter]
+    [RenderInput]
     public SwitchParameter PassThru { get; set; }
 
     /// <summary>Builds the files to write from the settings (the engine call).</summary>

@@ -10,6 +10,7 @@ public sealed class UninstallNebulaGCDaemonCommand : SettingsCmdletBase
 {
     /// <summary>Also delete the data, secrets and credentials.</summary>
     [Parameter]
+    [RenderInput]
     public SwitchParameter RemoveData { get; set; }
 
     [Parameter]
@@ -19,6 +20,7 @@ public sealed class UninstallNebulaGCDaemonCommand : SettingsCmdletBase
     public string? BinDir { get; set; }
 
     [Parameter]
+    [RenderInput]
     public string? Root { get; set; }
 
     protected override void ProcessRecordCore() =>

@@ -10,6 +10,7 @@ public sealed class UninstallNebulaGCServerCommand : SettingsCmdletBase
 {
     /// <summary>Also delete the data, secrets and credentials.</summary>
     [Parameter]
+    [RenderInput]
     public SwitchParameter RemoveData { get; set; }
 
     [Parameter]
@@ -25,6 +26,7 @@ public sealed class UninstallNebulaGCServerCommand : SettingsCmdletBase
     public NebulaGC.PowerShell.Rendering.ServerRole Role { get; set; }
 
     [Parameter]
+    [RenderInput]
     public string? Root { get; set; }
 
     protected override void ProcessRecordCore() =>
