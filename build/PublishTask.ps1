@@ -8,38 +8,41 @@
 $NativeProjects = @('NebulaGC.Server', 'NebulaGC.Daemon')
 $NativeBinaries = @('nebulagc-server', 'libe_sqlite3.so', 'nebulagc')
 
-# True when every native binary exists and is newer than every source file the two executables are built from.
-function Test-NativeBinariesCurrent {
-    param([string] $PublishDir)
-    $binaries = $NativeBinaries | ForEach-Object { Get-Item (Join-Path $PublishDir $_) -ErrorAction SilentlyContinue }
-    if (@($binaries | Where-Object { $_ }).Count -ne $NativeBinaries.Count) { return $false }
-    $oldest = ($binaries | Measure-Object -Property LastWriteTimeUtc -Minimum).Minimum
-    $sources = @('Directory.Build.props', 'Directory.Packages.props') | ForEach-Object { Get-Item (Join-Path $Root $_) }
+# SHA-256 over the path and content of every source file the two executables are built from. Stored beside the
+# binaries after a publish: equal means the binaries are current (mtimes are not enough: a merge during a publish
+# leaves sources older than binaries built from their previous content).
+function Get-NativeSourceHash {
+    $files = @('Directory.Build.props', 'Directory.Packages.props') | ForEach-Object { Get-Item (Join-Path $Root $_) }
     foreach ($project in @($NativeProjects) + 'NebulaGC.Client') {
-        $sources += Get-ChildItem (Join-Path $Root $project) -Recurse -File |
-            Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' }
+        $files += Get-ChildItem (Join-Path $Root $project) -Recurse -File | Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' }
     }
-    $newest = ($sources | Measure-Object -Property LastWriteTimeUtc -Maximum).Maximum
-    return $newest -lt $oldest
+    $sha = [Security.Cryptography.IncrementalHash]::CreateHash([Security.Cryptography.HashAlgorithmName]::SHA256)
+    foreach ($file in $files | Sort-Object FullName) {
+        $sha.AppendData([Text.Encoding]::UTF8.GetBytes([IO.Path]::GetRelativePath($Root, $file.FullName) + "`n"))
+        $sha.AppendData([IO.File]::ReadAllBytes($file.FullName))
+    }
+    return [Convert]::ToHexString($sha.GetHashAndReset()).ToLowerInvariant()
 }
 
 function Invoke-NativePublish {
     $publish = Join-Path $Out 'publish'
-    if (Test-NativeBinariesCurrent -PublishDir $publish) {
+    $stampFile = Join-Path $publish '.sources.sha256'
+    $hash = Get-NativeSourceHash
+    $present = @($NativeBinaries | Where-Object { Test-Path (Join-Path $publish $_) }).Count -eq $NativeBinaries.Count
+    if ($present -and (Test-Path $stampFile) -and (Get-Content $stampFile -Raw).Trim() -eq $hash) {
         Write-Host "Native binaries in $publish are current"
         return $publish
     }
     $started = [Diagnostics.Stopwatch]::StartNew()
+    Remove-Item $stampFile -ErrorAction SilentlyContinue
     foreach ($project in $NativeProjects) {
         Invoke-Native dotnet @('publish', (Join-Path $Root "$project/$project.csproj"), '-c', 'Release', '-r', 'linux-x64', '-o', $publish, '-nologo', '-v', 'quiet', '-clp:ErrorsOnly')
     }
-    # A binary the publish left untouched (nothing to relink) still counts as built now.
-    $NativeBinaries | ForEach-Object { (Get-Item (Join-Path $publish $_)).LastWriteTimeUtc = [DateTime]::UtcNow }
+    Set-Content -Path $stampFile -Value $hash
     Write-Host ("Native binaries in $publish ({0:N0} s)" -f $started.Elapsed.TotalSeconds)
     return $publish
 }
 
-# Lays out nebulagc-<version>-linux-x64/{VERSION, bin/, module/NebulaGC/<version>/, SHA256SUMS} and packs it.
 function New-ReleaseArchive {
     param([Parameter(Mandatory)][string] $PublishDir)
     $version = Get-ProductVersion

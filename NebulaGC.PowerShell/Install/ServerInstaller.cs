@@ -251,6 +251,13 @@ public sealed class ServerInstaller(IServiceManager services, IReporter reporter
 
     private void Bootstrap(InstallLayout layout, DeploymentSettings settings, BootstrapRequest bootstrap, string credentialsPath, string url)
     {
+        // The credentials file marks a finished bootstrap. Without it, an existing tenant of that name means one that failed half-way
+        // or was made by hand: refuse rather than create a second tenant of the same name.
+        if (ServerCli(layout, settings, "tenant", "list").AsArray().Any(t => t?["name"]?.GetValue<string>() == bootstrap.TenantName))
+        {
+            throw new NebulaGCException(ErrorIds.BootstrapFailed,
+                $"tenant '{bootstrap.TenantName}' already exists but '{credentialsPath}' does not: bootstrap with another -TenantName, or create clusters and nodes with 'nebulagc-server tenant/cluster/node create'", credentialsPath);
+        }
         var tenant = ServerCli(layout, settings, "tenant", "create", "--name", bootstrap.TenantName);
         var tenantId = tenant["tenant_id"]!.GetValue<string>();
         var clusterArgs = new List<string> { "cluster", "create", "--tenant-id", tenantId, "--name", bootstrap.ClusterName };
@@ -267,7 +274,8 @@ public sealed class ServerInstaller(IServiceManager services, IReporter reporter
             ["cluster_id"] = clusterId,
             ["node_id"] = node["node_id"]!.GetValue<string>(),
             ["node_token"] = node["node_token"]!.GetValue<string>(),
-            ["cluster_token"] = node["cluster_token"]!.GetValue<string>(),
+            // The cluster token is shown once, when the cluster is created.
+            ["cluster_token"] = cluster["cluster_token"]!.GetValue<string>(),
             ["url"] = string.IsNullOrEmpty(settings.PublicUrl) ? url : settings.PublicUrl,
         };
         layout.WriteFile(credentialsPath, credentials.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", InstallLayout.ModeSecret);

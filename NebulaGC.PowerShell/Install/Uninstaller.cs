@@ -46,7 +46,7 @@ public sealed class Uninstaller(IServiceManager services, IReporter reporter)
             if (!server)
             {
                 // KillMode=process leaves nebula running on purpose across daemon restarts; an uninstall takes the overlay down too.
-                plan.Add("StopNebula", unitName, "Stop the nebula processes the daemon left running", true, () => services.KillRemaining(unitName));
+                plan.Add("StopNebula", unitName, "Stop the nebula processes the daemon left running", layout.Exists(unitPath), () => services.KillRemaining(unitName));
             }
             plan.Add("DisableUnit", unitName, "Disable at boot (systemctl disable)", services.IsEnabled(unitName), () => services.Disable(unitName));
         }

@@ -78,7 +78,6 @@ public sealed class BootedSystemdHost : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add("--quiet");
         psi.ArgumentList.Add("--register=no");
         psi.ArgumentList.Add("--keep-unit");
         psi.ArgumentList.Add("--boot");
@@ -102,12 +101,20 @@ public sealed class BootedSystemdHost : IAsyncDisposable
         nspawn.BeginErrorReadLine();
         try
         {
-            host.LeaderPid = await WaitForLeaderAsync(nspawn, cancellationToken);
-            await host.WaitUntilAsync(async () =>
+            host.LeaderPid = await host.WaitForLeaderAsync(cancellationToken);
+            HostCommandResult? state = null;
+            try
             {
-                var state = (await host.RunAsync("systemctl is-system-running", TimeSpan.FromSeconds(30))).StdOut.Trim();
-                return state is "running" or "degraded";
-            }, TimeSpan.FromSeconds(90), "systemd inside the host to finish booting");
+                await host.WaitUntilAsync(async () =>
+                {
+                    state = await host.RunAsync("systemctl is-system-running", TimeSpan.FromSeconds(30));
+                    return state.StdOut.Trim() is "running" or "degraded";
+                }, TimeSpan.FromSeconds(90), "systemd inside the host to finish booting");
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"{e.Message}; last answer: {state}\nnspawn:\n{host.Console}", e);
+            }
             host.BootTime = started.Elapsed;
             return host;
         }
@@ -119,14 +126,16 @@ public sealed class BootedSystemdHost : IAsyncDisposable
     }
 
     /// <summary>The container's PID 1 is the only child of systemd-nspawn.</summary>
-    private static async Task<int> WaitForLeaderAsync(Process nspawn, CancellationToken cancellationToken)
+    private async Task<int> WaitForLeaderAsync(CancellationToken cancellationToken)
     {
+        var nspawn = _nspawn;
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             if (nspawn.HasExited)
             {
-                throw new InvalidOperationException($"systemd-nspawn exited with {nspawn.ExitCode} before booting");
+                nspawn.WaitForExit(); // drains its output into the console log
+                throw new InvalidOperationException($"systemd-nspawn exited with {nspawn.ExitCode} before booting:\n{Console}");
             }
             var children = $"/proc/{nspawn.Id}/task/{nspawn.Id}/children";
             if (File.Exists(children) && File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var pid, ..])
@@ -189,6 +198,7 @@ public sealed class BootedSystemdHost : IAsyncDisposable
         {
             if (_nspawn.HasExited)
             {
+                _nspawn.WaitForExit(); // drains its output into the console log
                 throw new InvalidOperationException($"the host {MachineName} went away while waiting for {what}:\n{Console}");
             }
             if (DateTime.UtcNow > deadline)

@@ -189,7 +189,7 @@ public sealed partial class InstallOnRealSystemdTests(InstallScenario scenario, 
         Assert.False(File.Exists(Host.HostPath("/etc/systemd/system/nebulagc-daemon.service")));
         Assert.False(File.Exists(Host.HostPath("/usr/local/bin/nebulagc")));
         Assert.NotEqual("active", await scenario.ActiveState(InstallScenario.DaemonUnit));
-        Assert.Equal(1, (await Host.RunAsync("pgrep -x nebula")).ExitCode);
+        Assert.Equal(1, (await Host.RunAsync("grep -lx nebula /proc/[0-9]*/comm")).ExitCode); // no nebula process left
         Assert.True(File.Exists(Host.HostPath("/etc/nebulagc/daemon.json")));
     }
 

@@ -91,7 +91,8 @@ public sealed class ReleaseHost : IAsyncLifetime
             '@@RESULT@@'
             [ordered]@{ Output = $output; Errors = $errors } | ConvertTo-Json -Depth 6 -EnumsAsStrings -Compress
             """;
-        var result = await Host.RunAsync($"/usr/share/dotnet/dotnet /opt/pwsh/pwsh.dll -NoProfile -NonInteractive -Command \"$(cat)\" <<'PWSH'\n{script}\nPWSH",
+        var result = await Host.RunAsync(
+            $"script=$(mktemp --suffix=.ps1) && cat > \"$script\" <<'PWSH'\n{script}\nPWSH\n/usr/share/dotnet/dotnet /opt/pwsh/pwsh.dll -NoProfile -NonInteractive -File \"$script\"",
             timeout ?? TimeSpan.FromMinutes(4),
             new Dictionary<string, string> { ["POWERSHELL_TELEMETRY_OPTOUT"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["POWERSHELL_UPDATECHECK"] = "Off" });
         var marker = result.StdOut.LastIndexOf("@@RESULT@@", StringComparison.Ordinal);
