@@ -125,7 +125,7 @@ public sealed class BootedSystemdHost : IAsyncDisposable
         }
     }
 
-    /// <summary>The container's PID 1 is the only child of systemd-nspawn.</summary>
+    /// <summary>The container's PID 1 is the child of systemd-nspawn that runs systemd.</summary>
     private async Task<int> WaitForLeaderAsync(CancellationToken cancellationToken)
     {
         var nspawn = _nspawn;
@@ -137,14 +137,28 @@ public sealed class BootedSystemdHost : IAsyncDisposable
                 nspawn.WaitForExit(); // drains its output into the console log
                 throw new InvalidOperationException($"systemd-nspawn exited with {nspawn.ExitCode} before booting:\n{Console}");
             }
+            // nspawn first forks a helper that sets the container up and exits; the leader is the child that became systemd.
             var children = $"/proc/{nspawn.Id}/task/{nspawn.Id}/children";
-            if (File.Exists(children) && File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var pid, ..])
+            if (File.Exists(children) && File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var pid, ..]
+                && ReadComm(pid) == "systemd")
             {
                 return int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture);
             }
             await Task.Delay(50, cancellationToken);
         }
         throw new TimeoutException("systemd-nspawn started no container within 30 s");
+    }
+
+    private static string? ReadComm(string pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Runs <paramref name="script"/> with bash inside the host as root (all its namespaces, a clean environment).</summary>

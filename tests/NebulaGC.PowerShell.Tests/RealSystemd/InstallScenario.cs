@@ -44,12 +44,18 @@ public sealed class InstallScenario : IAsyncLifetime
         return new WhatIfResult(run, before, await Tree());
     });
 
-    public sealed record InstallResult(CmdletRun Run, JsonElement Report, TimeSpan WallTime, int MainPid);
+    /// <summary>What an install stage left, recorded right after it (later stages change the host).</summary>
+    /// <param name="Exe">The executable the unit's main process ran.</param>
+    /// <param name="Facts">Output of the stage's probe commands, by name.</param>
+    public sealed record InstallResult(CmdletRun Run, JsonElement Report, TimeSpan WallTime, int MainPid, string Exe, int ReadyStatus, string ActiveState,
+        IReadOnlyDictionary<string, string> Facts);
 
     public Task<InstallResult> FreshInstall => Stage(nameof(FreshInstall), async () =>
     {
         await WhatIf;
-        return await TimedInstall(InstallServer(_release.Archive));
+        return await TimedInstall(InstallServer(_release.Archive), Unit,
+            ("enabled", $"systemctl is-enabled {Unit}"), ("credentials mode", "stat -c %a /etc/nebulagc/bootstrap-credentials.json"),
+            ("secret mode", "stat -c %a /etc/nebulagc/nebulagc-server.secret.env"));
     });
 
     public Task<InstallResult> Rerun => Stage(nameof(Rerun), async () =>
@@ -87,10 +93,18 @@ public sealed class InstallScenario : IAsyncLifetime
         var node = await NodeFromApi;
         var credentials = (await FreshInstall).Report.GetProperty("Credentials");
         await Host.RunCheckedAsync($"umask 077 && printf '%s\\n' '{node.NodeToken}' > /root/node.token && printf '%s\\n' '{node.ClusterToken}' > /root/cluster.token");
-        return await TimedInstall(
+        var install = await TimedInstall(
             $"Install-NebulaGCDaemon -Source {_release.Archive} -ControlPlaneUrl {Url} -ClusterName lab " +
             $"-TenantId {credentials.GetProperty("TenantId").GetString()} -ClusterId {credentials.GetProperty("ClusterId").GetString()} " +
-            $"-NodeId {node.NodeId} -NodeTokenPath /root/node.token -ClusterTokenPath /root/cluster.token", DaemonUnit);
+            $"-NodeId {node.NodeId} -NodeTokenPath /root/node.token -ClusterTokenPath /root/cluster.token", DaemonUnit,
+            ("status", "nebulagc status --output json"), ("daemon.json mode", "stat -c %a /etc/nebulagc/daemon.json"),
+            ("server exposure", $"systemd-analyze security --no-pager {Unit} | tail -n 1"),
+            ("daemon exposure", $"systemd-analyze security --no-pager {DaemonUnit} | tail -n 1"));
+        var overlayIp = node.OverlayIp.Split('/')[0];
+        var addresses = "";
+        await Host.WaitUntilAsync(async () => (addresses = (await Host.RunAsync("ip -br addr")).StdOut).Contains(overlayIp, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), $"nebula's tun to carry {overlayIp}");
+        return install with { Facts = new Dictionary<string, string>(install.Facts) { ["tun"] = addresses } };
     });
 
     /// <summary>The same binaries relabelled as the next version: a second Native-AOT build of the server costs minutes.</summary>
@@ -100,7 +114,7 @@ public sealed class InstallScenario : IAsyncLifetime
     {
         await DaemonInstall;
         var archive = RepackRelease(NextVersion, serverBinary: null);
-        return await TimedInstall(InstallServer(archive));
+        return await TimedInstall(InstallServer(archive), Unit, ("previous release", $"ls /usr/local/lib/nebulagc/{_release.Version}"));
     });
 
     public string BrokenVersion => $"{_release.Version}.2-broken";
@@ -116,7 +130,7 @@ public sealed class InstallScenario : IAsyncLifetime
         return new BrokenUpgradeResult(run, run.Output.EnumerateArray().Single(), await Exe(pid), await ReadyStatus());
     });
 
-    public sealed record RestartResult(int PidBefore, int PidAfter, TimeSpan RestartTime);
+    public sealed record RestartResult(int PidBefore, int PidAfter, TimeSpan RestartTime, string ActiveState);
 
     public Task<RestartResult> KillNine => Stage(nameof(KillNine), async () =>
     {
@@ -130,7 +144,8 @@ public sealed class InstallScenario : IAsyncLifetime
             after = await MainPid(Unit);
             return after != 0 && after != before && await ReadyStatus() == 200;
         }, TimeSpan.FromSeconds(60), "systemd to restart the killed server and readyz to answer 200");
-        return new RestartResult(before, after, watch.Elapsed);
+        var elapsed = watch.Elapsed;
+        return new RestartResult(before, after, elapsed, await ActiveState(Unit));
     });
 
     public sealed record StopResult(bool WalLeft, long WalBytes, string IntegrityCheck, long Tenants);
@@ -214,7 +229,7 @@ public sealed class InstallScenario : IAsyncLifetime
         }
     }
 
-    private async Task<InstallResult> TimedInstall(string command, string unit = Unit)
+    private async Task<InstallResult> TimedInstall(string command, string unit = Unit, params (string Name, string Script)[] probes)
     {
         var watch = Stopwatch.StartNew();
         var run = await _release.RunCmdletAsync(command);
@@ -222,7 +237,13 @@ public sealed class InstallScenario : IAsyncLifetime
         var report = run.Output.ValueKind == JsonValueKind.Array && run.Output.GetArrayLength() == 1
             ? run.Output[0]
             : throw new InvalidOperationException($"'{command}' returned no report: {run}");
-        return new InstallResult(run, report, elapsed, await MainPid(unit));
+        var pid = await MainPid(unit);
+        var facts = new Dictionary<string, string>();
+        foreach (var (name, script) in probes)
+        {
+            facts[name] = (await Host.RunAsync(script)).StdOut.Trim();
+        }
+        return new InstallResult(run, report, elapsed, pid, await Exe(pid), await ReadyStatus(), await ActiveState(unit), facts);
     }
 
     public async Task<int> MainPid(string unit) =>
