@@ -12,13 +12,14 @@
       Publish  Native-AOT binaries of nebulagc-server and nebulagc under out/publish/ (rebuilt only when a source is newer), and the
                release archive out/release/nebulagc-<version>-linux-x64.tar.gz (binaries, packaged module, SHA256SUMS)
       Bench    run the benchmarks and print their figures
+      Examples render examples/ from the values files in examples/values/ (the docs tests fail when they drift)
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Publish', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Publish', 'Bench', 'Examples')]
     [string] $Task = 'Build',
     [string] $Configuration = 'Debug',
     # Demo: return after printing instead of serving until Ctrl+C.
@@ -43,6 +44,7 @@ $env:DOTNET_NOLOGO = '1'
 . (Join-Path $Root 'build/ToolkitPrerequisites.ps1')
 . (Join-Path $Root 'build/PublishTask.ps1')
 . (Join-Path $Root 'build/SystemdHost.ps1')
+. (Join-Path $Root 'build/DocsTask.ps1')
 
 switch ($Task) {
     'Build' { Invoke-SolutionBuild -Configuration $Configuration }
@@ -51,4 +53,5 @@ switch ($Task) {
     'Package' { Invoke-PackageTask }
     'Publish' { Invoke-PublishTask }
     'Bench' { Invoke-BenchTask }
+    'Examples' { Invoke-ExamplesTask }
 }

@@ -1,6 +1,6 @@
 # Installs what the tests need, idempotently: Debian packages, npm packages, Pester.
 
-$AptPackages = @('nebula', 'iputils-ping', 'iproute2', 'sqlite3', 'haproxy', 'nginx', 'prometheus', 'docker-compose')
+$AptPackages = @('nebula', 'iputils-ping', 'iproute2', 'sqlite3', 'haproxy', 'nginx', 'prometheus', 'docker-compose', 'curl')
 $PesterVersion = '5.7.1'
 
 function Install-AptPackages {
@@ -42,4 +42,5 @@ function Install-TestPrerequisites {
     Install-Pester | Out-Null
     Install-ToolkitPrerequisites | Out-Null
     Install-SystemdTestHost | Out-Null
+    Install-DocsPrerequisites | Out-Null
 }
