@@ -13,15 +13,15 @@ namespace NebulaGC.Server.Tests.Ha;
 public sealed class ControlPlaneLighthouseTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
-    private readonly int _apiPort = TestServer.FreePort();
-    private readonly int _lighthousePort = FreeUdpPort();
+    private readonly int _apiPort = FreePort.Tcp();
+    private readonly int _lighthousePort = FreePort.Udp();
     private TestServer _server = null!;
     private Credentials _admin = null!;
     private Process? _node;
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(_dir.File("nebulagc.db"), publicUrl: $"http://127.0.0.1:{_apiPort}", listen: $"127.0.0.1:{_apiPort}");
+        _server = await TestServer.StartAsync(_dir.Combine("nebulagc.db"), publicUrl: $"http://127.0.0.1:{_apiPort}", listen: $"127.0.0.1:{_apiPort}");
         var tenant = _server.Service<TenantService>().Create("acme");
         var cluster = _server.Service<ClusterService>().Create(new CreateClusterRequest(tenant.TenantId, "lh", "10.42.0.0/16", "managed", true, _lighthousePort));
         var admin = _server.Service<NodeService>().Create(new AdminCreateNodeRequest(tenant.TenantId, cluster.ClusterId, "admin", true, null, null, null));
@@ -38,12 +38,6 @@ public sealed class ControlPlaneLighthouseTests : IAsyncLifetime
         _node?.Dispose();
         await _server.DisposeAsync();
         _dir.Dispose();
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
     }
 
     private ControlPlaneLighthouses Lighthouses => _server.Service<ControlPlaneLighthouses>();
@@ -95,7 +89,7 @@ public sealed class ControlPlaneLighthouseTests : IAsyncLifetime
         var firstPid = await WaitForProcessAsync();
         var lighthouseDir = Path.Combine(_dir.Path, "lighthouse", _admin.ClusterId.ToString());
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(lighthouseDir, "host.key")));
-        var verify = NebulaGC.Server.Tests.Pki.NebulaTools.NebulaCert(lighthouseDir, "verify", "-ca", "ca.crt", "-crt", "host.crt");
+        var verify = NebulaTools.NebulaCert(lighthouseDir, "verify", "-ca", "ca.crt", "-crt", "host.crt");
         Assert.True(verify.ExitCode == 0, verify.Describe());
 
         // The node: its own key, its certificate through the API, its config only from its bundle. Tun is turned off so
