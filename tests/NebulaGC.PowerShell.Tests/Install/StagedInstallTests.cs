@@ -12,7 +12,7 @@ namespace NebulaGC.PowerShell.Tests.Install;
 /// </summary>
 public sealed class StagedInstallTests : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -43,7 +43,7 @@ public sealed class ReleaseHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var releaseDir = Path.Combine(TestSupport.RepoRoot, "out", "release");
+        var releaseDir = Path.Combine(RepositoryPaths.Root, "out", "release");
         ReleaseOnMachine = Directory.Exists(releaseDir) ? Directory.GetFiles(releaseDir, "nebulagc-*-linux-x64.tar.gz").SingleOrDefault() ?? "" : "";
         if (ReleaseOnMachine.Length == 0)
         {
@@ -57,8 +57,8 @@ public sealed class ReleaseHost : IAsyncLifetime
             [DotnetRoot] = "/usr/share/dotnet",
             [Path.GetDirectoryName(PwshDll)!] = "/opt/pwsh",
             [releaseDir] = "/release",
-            [TestSupport.Which("nebula")] = "/usr/bin/nebula",
-            [TestSupport.LitestreamBinary] = "/usr/local/bin/litestream",
+            [ProcessRunner.Find("nebula")] = "/usr/bin/nebula",
+            [Toolkit.LitestreamBinary] = "/usr/local/bin/litestream",
         };
         _host = await BootedSystemdHost.BootAsync(new BootOptions(binds, PrivateNetwork: true));
         // nspawn passes the machine's /dev/net/tun (0600 here); a Debian host has 0666, which a DynamicUser daemon needs.

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace NebulaGC.PowerShell.Tests.RealSystemd;
+namespace NebulaGC.TestSupport;
 
 /// <summary>What to bring into a booted host and how to network it.</summary>
 /// <param name="ReadOnlyBinds">Host path → path inside (read-only bind mounts: binaries, the .NET SDK, the checkout's out/).</param>
@@ -17,7 +17,7 @@ public sealed record HostCommandResult(string Command, int ExitCode, string StdO
 
 /// <summary>
 /// A real booted systemd: Debian 12 (systemd 252) in <c>systemd-nspawn -b</c> over the cached debootstrapped root
-/// (<see cref="CachedRoot"/>, built by <c>build.ps1 Test</c>). The root is mounted read-only under a tmpfs overlay
+/// (<see cref="CachedRoot"/>, built by <c>build.ps1 Test</c>: build/SystemdHost.ps1). The root is mounted read-only under a tmpfs overlay
 /// (<c>--volatile=overlay</c>), so every boot starts from the pristine cache and nothing is copied. PID 1 here is not
 /// systemd, so this is the only place a test can see a unit really start. Boot one per test class and run many tests in it.
 /// </summary>
@@ -228,7 +228,7 @@ public sealed class BootedSystemdHost : IAsyncDisposable
     {
         if (!_nspawn.HasExited)
         {
-            NebulaGC.Client.Platform.Native.Kill(_nspawn.Id, NebulaGC.Client.Platform.Native.SIGTERM);
+            ProcessRunner.Run("kill", ["-s", "TERM", _nspawn.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             try
             {
