@@ -163,7 +163,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         }
         var adminConfig = (await Server.BundleFilesAsync(Admin))["config.yml"];
         Assert.Contains("1420", adminConfig);
-        Assert.Contains(NebulaGC.Server.Services.ManagedBundleService.TunDeviceName(Admin.ClusterId), adminConfig);
+        Assert.Contains(NebulaGC.Server.NebulaConfig.NebulaConfigBuilder.TunDeviceName(Admin.ClusterId), adminConfig);
         Assert.Contains("127.0.0.1:4300", adminConfig);
         var lhFiles = await Server.BundleFilesAsync(lighthouse);
         Assert.Contains("am_lighthouse: true", lhFiles["config.yml"]);

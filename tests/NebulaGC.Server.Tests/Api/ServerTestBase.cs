@@ -25,5 +25,5 @@ public abstract class ServerTestBase : IAsyncLifetime
         Dir.Dispose();
     }
 
-    protected long ClusterVersion() => Server.Service<NebulaGC.Server.Services.BundleService>().Version(Admin.ClusterId);
+    protected long ClusterVersion() => Server.Service<NebulaGC.Server.Services.ConfigVersions>().Current(Admin.ClusterId);
 }

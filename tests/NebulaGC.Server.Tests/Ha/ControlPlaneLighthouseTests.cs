@@ -72,6 +72,39 @@ public sealed class ControlPlaneLighthouseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ipv6_public_addresses_are_bracketed_in_node_bundles_and_in_the_lighthouse_config_and_both_pass_nebula_test()
+    {
+        var nodes = _server.Service<NodeService>();
+        var memberLighthouse = nodes.Create(new AdminCreateNodeRequest(_admin.TenantId, _admin.ClusterId, "lh6", false, null, null, null));
+        nodes.SetLighthouse(_admin.ClusterId, memberLighthouse.NodeId, new LighthouseRequest(true, "2001:db8::10", 4243));
+        // A second control-plane instance whose public URL is an IPv6 address.
+        _server.Service<ReplicaService>().Record("replica-v6", "http://[2001:db8::20]:8080", "replica");
+
+        var key = X25519KeyPair.Generate();
+        using (var enroll = await _server.PostJsonAsync("/v1/node/certificate", _admin, JsonSerializer.Serialize(new NodeCertificateRequest(key.PublicKeyPem()), ContractsJsonContext.Default.NodeCertificateRequest)))
+        {
+            Assert.Equal(HttpStatusCode.OK, enroll.StatusCode);
+        }
+        using var nodeDir = new TempDirectory();
+        foreach (var (name, content) in await _server.BundleFilesAsync(_admin))
+        {
+            nodeDir.Write(name, content);
+        }
+        nodeDir.Write("host.key", key.PrivateKeyPem());
+        var nodeConfig = File.ReadAllText(Path.Combine(nodeDir.Path, "config.yml"));
+        Assert.Contains("[2001:db8::10]:4243", nodeConfig);
+        Assert.Contains($"[2001:db8::20]:{_lighthousePort}", nodeConfig);
+        var nodeTest = NebulaTools.Nebula(nodeDir.Path, "-test", "-config", "config.yml");
+        Assert.True(nodeTest.ExitCode == 0, nodeTest.Describe());
+
+        await Lighthouses.ReconcileAsync();
+        var lighthouseDir = Path.Combine(_dir.Path, "lighthouse", _admin.ClusterId.ToString());
+        Assert.Contains("[2001:db8::10]:4243", File.ReadAllText(Path.Combine(lighthouseDir, "config.yml")));
+        var lighthouseTest = NebulaTools.Nebula(lighthouseDir, "-test", "-config", "config.yml");
+        Assert.True(lighthouseTest.ExitCode == 0, lighthouseTest.Describe());
+    }
+
+    [Fact]
     public async Task A_real_node_handshakes_with_the_lighthouse_which_is_restarted_when_killed_and_on_a_new_version()
     {
         await Lighthouses.ReconcileAsync();

@@ -1,10 +1,10 @@
-using NebulaGC.Server.Domain;
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Cli;
+using NebulaGC.Server.Domain;
 using NebulaGC.Server.Ha;
 
 namespace NebulaGC.Server.Tests.Ha;
