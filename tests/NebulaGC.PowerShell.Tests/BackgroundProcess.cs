@@ -47,6 +47,15 @@ public sealed class BackgroundProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
+    /// <summary>SIGKILL, as a crash would end it; returns once the process is gone.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
     private void Append(string? line)
     {
         if (line is null)

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Globalization;
+using NebulaGC.PowerShell.Rendering;
+
+namespace NebulaGC.PowerShell.Backup;
+
+/// <summary>The real <c>litestream</c> binary (0.3 dialect): restore and generations.</summary>
+public sealed class LitestreamCli(string binary, IReadOnlyDictionary<string, string>? environment = null)
+{
+    /// <summary>
+    /// <c>litestream restore -config C -if-replica-exists [-replica R] [-timestamp T] -o OUT DB</c>. Returns false when the
+    /// replica holds no backup yet (nothing written).
+    /// </summary>
+    public bool Restore(string config, string databasePath, string output, DateTimeOffset? timestamp, string? replica)
+    {
+        List<string> args = ["restore", "-config", config, "-if-replica-exists", "-o", output];
+        if (replica is not null)
+        {
+            args.AddRange(["-replica", replica]);
+        }
+        if (timestamp is { } t)
+        {
+            args.AddRange(["-timestamp", t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)]);
+        }
+        args.Add(databasePath);
+        var (exit, stdout, stderr) = Run(args);
+        if (exit != 0)
+        {
+            throw new NebulaGCException(ErrorIds.LitestreamRestoreFailed, $"litestream restore of '{databasePath}' with '{config}' exited with {exit}: {(stderr + stdout).Trim()}", config);
+        }
+        return File.Exists(output);
+    }
+
+    /// <summary>The newest generation id in the replicas (<c>litestream generations</c>), or null when none is listed.</summary>
+    public string? NewestGeneration(string config, string databasePath, string? replica)
+    {
+        List<string> args = ["generations", "-config", config];
+        if (replica is not null)
+        {
+            args.AddRange(["-replica", replica]);
+        }
+        args.Add(databasePath);
+        var (exit, stdout, _) = Run(args);
+        if (exit != 0)
+        {
+            return null;
+        }
+        // name  generation  lag  start  end — the newest is the one whose end is latest.
+        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length >= 5)
+            .OrderBy(f => f[^1], StringComparer.Ordinal)
+            .Select(f => f[1])
+            .LastOrDefault();
+    }
+
+    private (int Exit, string Stdout, string Stderr) Run(IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[k] = v;
+        }
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new NebulaGCException(ErrorIds.LitestreamNotFound, $"litestream binary '{binary}' cannot be run ({e.Message}): install Litestream 0.3 or pass -LitestreamPath", binary, e);
+        }
+        using (process)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, stdout, stderr.Result);
+        }
+    }
+}
