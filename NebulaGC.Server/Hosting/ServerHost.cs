@@ -115,6 +115,7 @@ public static class ServerHost
         builder.Services.AddSingleton<RateLimits>();
         builder.Services.AddSingleton<NodeAuthenticationFilter>();
         builder.Services.AddSingleton<ConfigVersionWaiters>();
+        builder.Services.AddSingleton<PeerMasters>();
         builder.Services.AddSingleton<HaCoordinator>();
         builder.Services.AddSingleton<HeartbeatSigner>();
         builder.Services.AddSingleton<HeartbeatService>();

@@ -225,10 +225,18 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
 
 /// <summary>
 /// The service manager for tests: "services" are real processes (a real nebulagc-server, a real litestream), started and
-/// stopped by name. Used where the cmdlets use systemd, which is not PID 1 here.
+/// stopped by name, where the cmdlets use systemd (not PID 1 here). Stop is SIGKILL, harsher than systemd's SIGTERM.
 /// </summary>
-public sealed class ServerProcessServices : Dictionary<string, ServerInstance>, IServiceControl
+public sealed class ServerProcessServices : Dictionary<string, ServerInstance>, IServiceControl, IDisposable
 {
+    public void Dispose()
+    {
+        foreach (var p in _running.Values)
+        {
+            p.Dispose();
+        }
+    }
+
     public List<string> Calls { get; } = [];
 
     public Dictionary<string, Func<BackgroundProcess>> Others { get; } = [];

@@ -15,15 +15,16 @@ public sealed class WriteLoad : IDisposable
     private readonly TimeSpan _interval;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Ack> _acks = [];
-    private readonly Thread _thread;
+    private readonly List<Thread> _threads;
     private int _failures;
 
-    public WriteLoad(Func<IReadOnlyList<string>> sockets, double writesPerSecond)
+    /// <param name="writers">Concurrent writers sharing the rate: one commit waits for its fsync, so one writer alone is bounded by the disk.</param>
+    public WriteLoad(Func<IReadOnlyList<string>> sockets, double writesPerSecond, int writers = 4)
     {
         _sockets = sockets;
-        _interval = TimeSpan.FromSeconds(1 / writesPerSecond);
-        _thread = new Thread(Loop) { IsBackground = true, Name = "write-load" };
-        _thread.Start();
+        _interval = TimeSpan.FromSeconds(writers / writesPerSecond);
+        _threads = Enumerable.Range(0, writers).Select(w => new Thread(() => Loop(w)) { IsBackground = true, Name = $"write-load-{w}" }).ToList();
+        _threads.ForEach(t => t.Start());
     }
 
     /// <summary>One acknowledged write: the tenant name, which socket took it and when (Stopwatch ticks).</summary>
@@ -59,12 +60,12 @@ public sealed class WriteLoad : IDisposable
     public void Stop()
     {
         _stop.Cancel();
-        _thread.Join();
+        _threads.ForEach(t => t.Join());
     }
 
     public void Dispose() => Stop();
 
-    private void Loop()
+    private void Loop(int writer)
     {
         var next = Stopwatch.GetTimestamp();
         var sequence = 0;
@@ -81,7 +82,7 @@ public sealed class WriteLoad : IDisposable
                 client = ServerInstance.AdminClient(socket, TimeSpan.FromSeconds(2));
                 current = socket;
             }
-            var name = $"load-{sequence}";
+            var name = $"load-{writer}-{sequence}";
             try
             {
                 using var response = client!.PostAsJsonAsync("/admin/tenants", new CreateTenantRequest(name), ContractsJsonContext.Default.CreateTenantRequest).GetAwaiter().GetResult();
