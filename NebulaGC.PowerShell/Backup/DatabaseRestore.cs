@@ -140,8 +140,8 @@ public sealed class DatabaseRestore(IReporter reporter, TimeProvider time, IServ
                 {
                     throw new NebulaGCException(ErrorIds.RestoreSourceNotFound, $"Litestream config '{config}' does not exist", config);
                 }
-                generation = litestream.NewestGeneration(config, target, source.ReplicaName);
-                if (!litestream.Restore(config, target, temp, source.Timestamp, source.ReplicaName))
+                generation = litestream.Restore(config, target, temp, source.Timestamp, source.ReplicaName);
+                if (generation is null)
                 {
                     return null;
                 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using NebulaGC.PowerShell.Rendering;
 
 namespace NebulaGC.PowerShell.Backup;
@@ -8,10 +9,11 @@ namespace NebulaGC.PowerShell.Backup;
 public sealed class LitestreamCli(string binary, IReadOnlyDictionary<string, string>? environment = null)
 {
     /// <summary>
-    /// <c>litestream restore -config C -if-replica-exists [-replica R] [-timestamp T] -o OUT DB</c>. Returns false when the
-    /// replica holds no backup yet (nothing written).
+    /// <c>litestream restore -config C -if-replica-exists [-replica R] [-timestamp T] -o OUT DB</c>. Returns the generation
+    /// it restored from (as litestream logs it; empty when not logged), or null when the replica holds no backup yet
+    /// (nothing written).
     /// </summary>
-    public bool Restore(string config, string databasePath, string output, DateTimeOffset? timestamp, string? replica)
+    public string? Restore(string config, string databasePath, string output, DateTimeOffset? timestamp, string? replica)
     {
         List<string> args = ["restore", "-config", config, "-if-replica-exists", "-o", output];
         if (replica is not null)
@@ -28,30 +30,12 @@ public sealed class LitestreamCli(string binary, IReadOnlyDictionary<string, str
         {
             throw new NebulaGCException(ErrorIds.LitestreamRestoreFailed, $"litestream restore of '{databasePath}' with '{config}' exited with {exit}: {(stderr + stdout).Trim()}", config);
         }
-        return File.Exists(output);
-    }
-
-    /// <summary>The newest generation id in the replicas (<c>litestream generations</c>), or null when none is listed.</summary>
-    public string? NewestGeneration(string config, string databasePath, string? replica)
-    {
-        List<string> args = ["generations", "-config", config];
-        if (replica is not null)
-        {
-            args.AddRange(["-replica", replica]);
-        }
-        args.Add(databasePath);
-        var (exit, stdout, _) = Run(args);
-        if (exit != 0)
+        if (!File.Exists(output))
         {
             return null;
         }
-        // name  generation  lag  start  end — the newest is the one whose end is latest.
-        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f.Length >= 5)
-            .OrderBy(f => f[^1], StringComparer.Ordinal)
-            .Select(f => f[1])
-            .LastOrDefault();
+        var generation = Regex.Match(stderr + stdout, @"generation=([0-9a-f]+)");
+        return generation.Success ? generation.Groups[1].Value : "";
     }
 
     private (int Exit, string Stdout, string Stderr) Run(IEnumerable<string> args)

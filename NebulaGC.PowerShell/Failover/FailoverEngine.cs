@@ -130,17 +130,7 @@ public sealed class FailoverEngine(IReporter reporter, TimeProvider time, IServi
             return (true, $"data position {reached}");
         });
         reporter.Progress(Activity, "promoting", 60);
-        await run.Step(request.Target.Name, $"Promote {target.InstanceId} to master (new epoch)", sideEffect: true, async () =>
-        {
-            using var client = new InstanceClient(null, request.Target.AdminSocket, TimeSpan.FromSeconds(10));
-            var status = await client.HaStatusAsync(run.Cancellation);
-            if (status.Master)
-            {
-                return (status, $"already master at epoch {status.Epoch}");
-            }
-            status = await client.PromoteAsync(run.Cancellation);
-            return (status, $"master at epoch {status.Epoch}");
-        });
+        await PromoteAsync(run, request.Target, target.InstanceId ?? "the target");
     }
 
     private async Task LitestreamAsync(Run run, FailoverRequest request, NebulaGCInstance target, List<NebulaGCInstance> oldMasters)
@@ -187,15 +177,32 @@ public sealed class FailoverEngine(IReporter reporter, TimeProvider time, IServi
             }
         });
         reporter.Progress(Activity, "starting the new master", 50);
-        await run.Step(request.ServerService, "Start the standby's server as master (it takes a higher epoch)", sideEffect: true, () =>
+        await run.Step(request.ServerService, "Start the standby's server", sideEffect: true, () =>
         {
             services.Start(request.ServerService);
             return Task.FromResult((true, (string?)$"service '{request.ServerService}' started"));
         });
-        await run.Step(request.Target.Name, "Wait until the new master is ready", sideEffect: false, async () =>
+        await run.Step(request.Target.Name, "Wait until the standby's server is ready", sideEffect: false, async () =>
         {
-            await WaitReadyMasterAsync(request.Target, request.Timeout ?? TimeSpan.FromSeconds(60), run.Cancellation);
-            return (true, "ready");
+            var master = await WaitReadyAsync(request.Target, request.Timeout ?? TimeSpan.FromSeconds(60), run.Cancellation);
+            return (true, $"ready as {(master ? "master" : "replica (the restored database names the old master)")}");
+        });
+        await PromoteAsync(run, request.Target, "the standby");
+    }
+
+    /// <summary>Promotes through the admin socket unless the instance already is master (a re-run).</summary>
+    private static async Task PromoteAsync(Run run, InstanceEndpoint target, string who)
+    {
+        await run.Step(target.Name, $"Promote {who} to master (a new, higher epoch fences the old master)", sideEffect: true, async () =>
+        {
+            using var client = new InstanceClient(null, target.AdminSocket, TimeSpan.FromSeconds(10));
+            var status = await client.HaStatusAsync(run.Cancellation);
+            if (status.Master)
+            {
+                return (status, $"already master at epoch {status.Epoch}");
+            }
+            status = await client.PromoteAsync(run.Cancellation);
+            return (status, $"master at epoch {status.Epoch}");
         });
     }
 
@@ -218,7 +225,8 @@ public sealed class FailoverEngine(IReporter reporter, TimeProvider time, IServi
         }
     }
 
-    private async Task WaitReadyMasterAsync(InstanceEndpoint endpoint, TimeSpan timeout, CancellationToken cancellation)
+    /// <summary>Waits until <c>/v1/readyz</c> answers 200; returns whether the instance is master.</summary>
+    private async Task<bool> WaitReadyAsync(InstanceEndpoint endpoint, TimeSpan timeout, CancellationToken cancellation)
     {
         using var client = new InstanceClient(endpoint.Url, null, ProbeTimeout);
         var deadline = time.GetUtcNow() + timeout;
@@ -227,13 +235,12 @@ public sealed class FailoverEngine(IReporter reporter, TimeProvider time, IServi
         {
             try
             {
-                var master = await client.CheckMasterAsync(cancellation);
                 var problem = await client.ReadinessProblemAsync(cancellation);
-                if (master.Master && problem is null)
+                if (problem is null)
                 {
-                    return;
+                    return (await client.CheckMasterAsync(cancellation)).Master;
                 }
-                last = problem ?? $"answers as {(master.Master ? "master" : "replica")} at epoch {master.Epoch}";
+                last = problem;
             }
             catch (Exception e) when (InstanceInspector.IsUnreachable(e, cancellation))
             {
@@ -241,7 +248,7 @@ public sealed class FailoverEngine(IReporter reporter, TimeProvider time, IServi
             }
             await Task.Delay(25, cancellation);
         }
-        throw new NebulaGCException(ErrorIds.ServerNotReady, $"{endpoint.Name} did not become a ready master within {timeout.TotalSeconds:0} s (last: {last})", endpoint.Name);
+        throw new NebulaGCException(ErrorIds.ServerNotReady, $"{endpoint.Name} did not become ready within {timeout.TotalSeconds:0} s (last: {last})", endpoint.Name);
     }
 
     /// <summary>Polls every instance until the target is the one master and no other answers as master.</summary>

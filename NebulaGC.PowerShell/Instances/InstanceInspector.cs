@@ -45,6 +45,34 @@ public sealed class InstanceInspector(TimeSpan timeout, TimeProvider time)
         return rows.Select(r => r.InstanceId is { } id && r.IsMaster == false && lags.TryGetValue(id, out var lag) ? r with { ReplicationLagSeconds = lag } : r).ToList();
     }
 
+    /// <summary>
+    /// As <see cref="InspectAsync"/>, then one row per instance: a URL and an admin socket that turn out to be the same
+    /// instance (same instance id) become one row holding what both told.
+    /// </summary>
+    public async Task<IReadOnlyList<NebulaGCInstance>> InspectMergedAsync(IReadOnlyList<InstanceEndpoint> endpoints, CancellationToken cancellation)
+    {
+        var merged = new List<NebulaGCInstance>();
+        foreach (var row in await InspectAsync(endpoints, cancellation))
+        {
+            var same = row.InstanceId is null ? -1 : merged.FindIndex(m => m.InstanceId == row.InstanceId);
+            if (same < 0)
+            {
+                merged.Add(row);
+                continue;
+            }
+            var m = merged[same];
+            merged[same] = m with
+            {
+                Endpoint = m.Url is null ? row.Endpoint : m.Endpoint, Url = m.Url ?? row.Url, AdminSocket = m.AdminSocket ?? row.AdminSocket,
+                Role = m.Role ?? row.Role, DataPosition = m.DataPosition ?? row.DataPosition, MasterInstanceId = m.MasterInstanceId ?? row.MasterInstanceId,
+                SchemaVersion = m.SchemaVersion ?? row.SchemaVersion, Ready = m.Ready ?? row.Ready, ReadinessProblem = m.ReadinessProblem ?? row.ReadinessProblem,
+                Version = m.Version ?? row.Version, ReplicationLagSeconds = m.ReplicationLagSeconds ?? row.ReplicationLagSeconds,
+                Error = m.Error is null || row.Error is null ? m.Error ?? row.Error : $"{m.Error}; {row.Error}",
+            };
+        }
+        return merged;
+    }
+
     public async Task<NebulaGCInstance> InspectOneAsync(InstanceEndpoint endpoint, CancellationToken cancellation)
     {
         using var client = new InstanceClient(endpoint.Url, endpoint.AdminSocket, timeout);

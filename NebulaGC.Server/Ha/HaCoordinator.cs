@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using NebulaGC.Client.Contracts;
+using NebulaGC.Server.Configuration;
 using NebulaGC.Server.Data;
 using NebulaGC.Server.Data.Stores;
 using NebulaGC.Server.Domain;
@@ -13,7 +14,7 @@ namespace NebulaGC.Server.Ha;
 /// Every role change of this instance — start-up, promote, demote, fencing, LiteFS — and the write guard that makes
 /// fencing safe: each write transaction re-reads the epoch, so an instance that lost mastership cannot commit.
 /// </summary>
-public sealed class HaCoordinator(Database database, RoleState role, ReplicaService replicas, PeerMasters peers, ServerMetrics metrics, TimeProvider time, ILogger<HaCoordinator> logger)
+public sealed class HaCoordinator(Database database, RoleState role, ReplicaService replicas, PeerMasters peers, ServerOptions options, ServerMetrics metrics, TimeProvider time, ILogger<HaCoordinator> logger)
 {
     private readonly Lock _transitions = new();
 
@@ -176,23 +177,32 @@ public sealed class HaCoordinator(Database database, RoleState role, ReplicaServ
     }
 
     /// <summary>
-    /// Start-up of a configured master: the master its database names (when that is another instance) and its configured
-    /// peers are asked first. Any that answers as master at the recorded epoch or later keeps this instance read-only —
-    /// a returning old master never takes writes back by restarting.
+    /// Start-up of a configured master. When its database names another instance as master, that master still counts
+    /// while its registry entry is fresh (it records itself every heartbeat) or while it answers as master; configured peers
+    /// are asked too. Any such master at the recorded epoch or later keeps this instance read-only: a returning old master
+    /// never takes writes back by restarting. Only <c>promote</c> moves mastership.
     /// </summary>
     private PeerMaster? NewerMasterAtStartUp()
     {
         var recorded = File.Exists(database.Path) ? database.Read(RecordedState) : null;
         var urls = peers.Configured.ToList();
-        if (recorded is { MasterInstanceId: { } id, MasterUrl: { } url } && id != role.InstanceId)
+        if (recorded?.State is { MasterInstanceId: { } id } state && id != role.InstanceId)
         {
-            urls.Add(url);
+            var freshSince = time.GetUtcNow() - 3 * options.HeartbeatInterval;
+            if (recorded.Value.Registry.Any(r => r.InstanceId == id && r.LastSeenAt > freshSince))
+            {
+                return new PeerMaster(state.MasterUrl ?? "", id, state.Epoch);
+            }
+            if (state.MasterUrl is { } url)
+            {
+                urls.Add(url);
+            }
         }
-        return urls.Count == 0 ? null : peers.FindAsync(urls, role.InstanceId, recorded?.Epoch ?? 0, CancellationToken.None).GetAwaiter().GetResult();
+        return urls.Count == 0 ? null : peers.FindAsync(urls, role.InstanceId, recorded?.State.Epoch ?? 0, CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    private static HaStateRow? RecordedState(SqliteConnection c) =>
-        Migrator.CurrentVersion(c) == 0 ? null : HaStore.State(c, null);
+    private static (HaStateRow State, List<ReplicaRow> Registry)? RecordedState(SqliteConnection c) =>
+        Migrator.CurrentVersion(c) == 0 ? null : (HaStore.State(c, null), HaStore.Replicas(c));
 
     private void FenceByPeer(PeerMaster newer, string reason)
     {

@@ -53,13 +53,20 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         var report = await engine.RunAsync(new FailoverRequest(FailoverMode.LitestreamRestore, new InstanceEndpoint(b.Url, b.AdminSocket),
             [new InstanceEndpoint(a.Url, a.AdminSocket)], b.DatabasePath, configB, "nebulagc-server-b", "litestream-b"), CancellationToken.None);
         var doneAt = Stopwatch.GetTimestamp();
-        load.WaitFor(acks => acks.Any(x => x.Socket == b.AdminSocket && x.At > killedAt), TimeSpan.FromSeconds(30), "a write acknowledged by the new master");
-        load.Stop();
-
         foreach (var step in report.Steps)
         {
             output.WriteLine($"{step.Number}. {step.Status} {step.Seconds:0.000}s {step.Action} [{step.Target}] {step.Detail}");
         }
+        try
+        {
+            load.WaitFor(acks => acks.Any(x => x.Socket == b.AdminSocket && x.At > killedAt), TimeSpan.FromSeconds(30), "a write acknowledged by the new master");
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine("new master log:\n" + b.Log);
+            throw;
+        }
+        load.Stop();
         Assert.True(report.Completed);
         Assert.All(report.Steps, s => Assert.NotEqual(FailoverStepStatus.Failed, s.Status));
         Assert.Equal("cp-b", report.NewMasterInstanceId);
@@ -139,7 +146,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         load.Stop();
 
         output.WriteLine($"FIGURES shared: {sampler.Samples} check-master samples of three instances, {sampler.DualMasterSamples} with two masters; {load.Acks.Count} writes acknowledged");
-        Assert.Equal(0, sampler.DualMasterSamples);
+        Assert.True(sampler.DualMasterSamples == 0, $"two masters in {sampler.DualMasterSamples} samples: {string.Join("; ", sampler.DualMasters)}\nold master log:\n{a.Log}");
         Assert.False(a.CheckMaster().Master, "the restarted old master must stay read-only");
         Assert.True(b.CheckMaster().Master);
         var firstOnB = load.Acks.Where(x => x.Socket == b.AdminSocket).Min(x => x.At);
@@ -242,6 +249,9 @@ public sealed class MasterSampler : IDisposable
 
     public int DualMasterSamples => Volatile.Read(ref _dual);
 
+    /// <summary>Which instances said master together, per dual-master sample.</summary>
+    public List<string> DualMasters { get; } = [];
+
     public void WaitForSamples(int count, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -283,6 +293,10 @@ public sealed class MasterSampler : IDisposable
             if (answers.Count(m => m) > 1)
             {
                 Interlocked.Increment(ref _dual);
+                lock (DualMasters)
+                {
+                    DualMasters.Add(string.Join(", ", _urls.Where((_, i) => answers[i])));
+                }
             }
             _stop.Token.WaitHandle.WaitOne(10);
         }

@@ -45,7 +45,7 @@ public sealed class LitestreamRestoreTests(ITestOutputHelper output) : IDisposab
         var db = _dir.Combine("data", "nebulagc.db");
         var server = Own(new ServerInstance("cp-a", db, "master", _dir.Path)).StartReady();
         var config = litestream.Config(db, "a");
-        litestream.Replicate(config);
+        var replicate = litestream.Replicate(config);
         using var admin = ServerInstance.AdminClient(server.AdminSocket, TimeSpan.FromSeconds(10));
 
         var early = Enumerable.Range(0, 20).Select(i => $"pit-early-{i}").ToList();
@@ -60,6 +60,7 @@ public sealed class LitestreamRestoreTests(ITestOutputHelper output) : IDisposab
         var late = Enumerable.Range(0, 20).Select(i => $"pit-late-{i}").ToList();
         late.ForEach(n => BackupRestoreTests.CreateTenant(admin, n));
         WaitUntilReplicaHolds(litestream, config, db, late[^1]);
+        replicate.Kill();
         server.Kill();
 
         var restore = new DatabaseRestore(new RecordingReporter(), TimeProvider.System, new ServerProcessServices(), litestream.Cli);
@@ -69,7 +70,7 @@ public sealed class LitestreamRestoreTests(ITestOutputHelper output) : IDisposab
         using var restored = BackupRestoreTests.Open(db);
         var names = BackupRestoreTests.Names(restored);
         Assert.Equal(early.Order(), names.Where(n => n.StartsWith("pit-", StringComparison.Ordinal)).Order());
-        Assert.NotNull(result.Generation);
+        Assert.Matches("^[0-9a-f]{16}$", result.Generation);
         Assert.Equal("ok", BackupRestoreTests.Scalar(restored, "PRAGMA integrity_check;"));
     }
 
@@ -84,7 +85,7 @@ public sealed class LitestreamRestoreTests(ITestOutputHelper output) : IDisposab
             {
                 File.Delete(f);
             }
-            if (litestream.Cli.Restore(config, db, probe, null, null))
+            if (litestream.Cli.Restore(config, db, probe, null, null) is not null)
             {
                 using var c = BackupRestoreTests.Open(probe);
                 if (BackupRestoreTests.Names(c).Contains(name))

@@ -12,6 +12,13 @@ public sealed class TempDir : IDisposable
         Path = Directory.CreateTempSubdirectory("nebulagc-toolkit-").FullName;
     }
 
+    /// <summary>A temp directory under <paramref name="root"/> (e.g. /dev/shm, memory-backed).</summary>
+    public TempDir(string root)
+    {
+        Path = System.IO.Path.Combine(root, "nebulagc-toolkit-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
     public string Path { get; }
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
