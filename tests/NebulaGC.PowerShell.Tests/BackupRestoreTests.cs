@@ -30,7 +30,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
         // The backup's consistency under >= 50 writes/s is what is tested, so the live database sits in memory-backed /dev/shm.
         var memory = Own(new TempDir("/dev/shm"));
         var server = Own(new ServerInstance("cp-a", memory.Combine("a", "nebulagc.db"), "master", memory.Path)).StartReady();
-        var load = Own(new WriteLoad(() => [server.AdminSocket], writesPerSecond: 80));
+        var load = Own(new WriteLoad(() => [server.AdminSocket], writesPerSecond: 120, writers: 8));
         load.WaitFor(a => a.Count >= 100, TimeSpan.FromSeconds(60), "100 writes");
 
         var before = load.Acks;
