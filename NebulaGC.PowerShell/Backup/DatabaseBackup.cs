@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Data.Sqlite;
-using NebulaGC.PowerShell.Rendering;
 
 namespace NebulaGC.PowerShell.Backup;
 

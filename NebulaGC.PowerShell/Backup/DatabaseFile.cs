@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using NebulaGC.PowerShell.Rendering;
 
 namespace NebulaGC.PowerShell.Backup;
 

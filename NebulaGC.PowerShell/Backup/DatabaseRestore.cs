@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using NebulaGC.PowerShell.Instances;
 using NebulaGC.PowerShell.Operations;
-using NebulaGC.PowerShell.Rendering;
 
 namespace NebulaGC.PowerShell.Backup;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using NebulaGC.PowerShell.Rendering;
 
 namespace NebulaGC.PowerShell.Backup;
 

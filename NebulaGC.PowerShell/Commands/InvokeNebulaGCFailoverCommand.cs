@@ -3,7 +3,6 @@ using NebulaGC.PowerShell.Backup;
 using NebulaGC.PowerShell.Failover;
 using NebulaGC.PowerShell.Instances;
 using NebulaGC.PowerShell.Operations;
-using NebulaGC.PowerShell.Rendering;
 
 namespace NebulaGC.PowerShell.Commands;
 

@@ -2,7 +2,6 @@ using NebulaGC.Client.Contracts;
 using NebulaGC.PowerShell.Backup;
 using NebulaGC.PowerShell.Instances;
 using NebulaGC.PowerShell.Operations;
-using NebulaGC.PowerShell.Rendering;
 
 namespace NebulaGC.PowerShell.Failover;
 

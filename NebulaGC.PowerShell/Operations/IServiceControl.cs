@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using NebulaGC.PowerShell.Rendering;
 
 namespace NebulaGC.PowerShell.Operations;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using NebulaGC.PowerShell.Backup;
 using NebulaGC.PowerShell.Operations;
-using NebulaGC.PowerShell.Rendering;
 using Xunit.Abstractions;
 
 namespace NebulaGC.PowerShell.Tests;
@@ -50,7 +49,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
         using var copy = Open(result.Path);
         Assert.Equal("ok", Scalar(copy, "PRAGMA integrity_check;"));
         var names = Names(copy);
-        Assert.Empty(before.Select(a => a.Name).Where(n => !names.Contains(n)));
+        Assert.All(before, a => Assert.Contains(a.Name, names));
 
         var metadata = JsonDocument.Parse(File.ReadAllText(result.MetadataPath)).RootElement;
         Assert.Equal(DatabaseBackup.Hash(result.Path).Sha256, metadata.GetProperty("sha256").GetString());
@@ -152,7 +151,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     /// <summary>Every file in the directory with its SHA-256 (the -shm of a running server excepted: SQLite rewrites it on reads).</summary>
     private static Dictionary<string, string> Snapshot(string directory) =>
         Directory.GetFiles(directory).Where(f => !f.EndsWith("-shm", StringComparison.Ordinal) && !f.EndsWith(".sock", StringComparison.Ordinal))
-            .ToDictionary(Path.GetFileName, f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))))!;
+            .ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
 
     /// <summary>A server-made database: <paramref name="tenantsBefore"/> tenants, a backup, then more tenants; the server stopped.</summary>
     private (string Db, string Backup, List<string> ExpectedInBackup) ServerDatabaseWithBackup(int tenantsBefore, int tenantsAfter)

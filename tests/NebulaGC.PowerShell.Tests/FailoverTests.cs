@@ -4,7 +4,6 @@ using NebulaGC.Client.Contracts;
 using NebulaGC.PowerShell.Backup;
 using NebulaGC.PowerShell.Failover;
 using NebulaGC.PowerShell.Instances;
-using NebulaGC.PowerShell.Rendering;
 using Xunit.Abstractions;
 
 namespace NebulaGC.PowerShell.Tests;
@@ -150,7 +149,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         Assert.False(a.CheckMaster().Master, "the restarted old master must stay read-only");
         Assert.True(b.CheckMaster().Master);
         var firstOnB = load.Acks.Where(x => x.Socket == b.AdminSocket).Min(x => x.At);
-        Assert.Empty(load.Acks.Where(x => x.Socket == a.AdminSocket && x.At > firstOnB));
+        Assert.DoesNotContain(load.Acks, x => x.Socket == a.AdminSocket && x.At > firstOnB);
         using var shared = BackupRestoreTests.Open(db);
         var names = BackupRestoreTests.Names(shared);
         Assert.All(load.Acks, x => Assert.Contains(x.Name, names));

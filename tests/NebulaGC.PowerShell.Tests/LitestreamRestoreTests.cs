@@ -1,5 +1,4 @@
 using NebulaGC.PowerShell.Backup;
-using NebulaGC.PowerShell.Rendering;
 using Xunit.Abstractions;
 
 namespace NebulaGC.PowerShell.Tests;
