@@ -115,12 +115,18 @@ Describe 'Guide <Name>' -ForEach $Guides {
         $work = Join-Path $Scratch ([IO.Path]::GetFileNameWithoutExtension($Name))
         New-Item -ItemType Directory -Force $work | Out-Null
         Copy-Item -Recurse (Join-Path $Repo 'examples') $work
+        if (@($runs | Where-Object { $_.Argument -like 'systemd-*' }).Count -gt 0) {
+            # The release archive build.ps1 Publish lays out is what a reader downloads next to the guide's commands.
+            $archive = Get-ChildItem (Join-Path $Repo 'out/release') -Filter 'nebulagc-*-linux-x64.tar.gz' -ErrorAction SilentlyContinue | Select-Object -First 1
+            $archive | Should -Not -BeNullOrEmpty -Because 'the systemd blocks install from the release archive (build.ps1 Publish)'
+            Copy-Item $archive.FullName $work
+        }
         $session = foreach ($b in $runs) {
             $shell, $options = $b.Argument -split '\s+', 2
             $exit = if ($options -match 'exit=(\d+)') { [int] $Matches[1] } else { 0 }
             [pscustomobject]@{ Line = $b.Line; Shell = $shell; Exit = $exit; Content = $b.Content }
         }
-        $session | Where-Object Shell -NotIn 'pwsh', 'sh' | ForEach-Object { "line $($_.Line): unknown shell '$($_.Shell)'" } | Should -BeNullOrEmpty
+        $session | Where-Object Shell -NotIn 'pwsh', 'sh', 'systemd-sh', 'systemd-pwsh' | ForEach-Object { "line $($_.Line): unknown shell '$($_.Shell)'" } | Should -BeNullOrEmpty
         $blocksPath = Join-Path $work '.blocks.json'
         $resultPath = Join-Path $work '.results.json'
         ConvertTo-Json -InputObject @($session) -Depth 3 | Set-Content $blocksPath
@@ -129,7 +135,8 @@ Describe 'Guide <Name>' -ForEach $Guides {
         try {
             $env:PATH = $SessionPath
             $env:PSModulePath = (Join-Path $Repo 'out') + [IO.Path]::PathSeparator + $env:PSModulePath
-            & $Pwsh -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Docs/Invoke-DocSession.ps1') -BlocksPath $blocksPath -WorkDir $work -ResultPath $resultPath | Out-Host
+            $root = if ($env:NEBULAGC_TEST_SYSTEMD_ROOT) { $env:NEBULAGC_TEST_SYSTEMD_ROOT } else { '/var/cache/nebulagc-tests/bookworm-root' }
+            & $Pwsh -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Docs/Invoke-DocSession.ps1') -BlocksPath $blocksPath -WorkDir $work -ResultPath $resultPath -SystemdRoot $root | Out-Host
         }
         finally {
             $env:PATH = $oldPath

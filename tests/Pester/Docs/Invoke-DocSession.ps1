@@ -6,12 +6,18 @@
     dot-sourced so that a variable set by one block is there for the next, as in the reader's terminal; sh blocks run
     in bash, each in its own session so that whatever a block leaves running in the background (a server, Litestream)
     is stopped when the guide's run ends. The NebulaGC module is found through PSModulePath, as after Install-PSResource.
+    systemd-sh and systemd-pwsh blocks run inside a real booted systemd host (systemd-nspawn of the cached Debian root,
+    booted at the first such block with the working directory bound at /work, stopped at the end).
 #>
 param(
     [Parameter(Mandatory)][string] $BlocksPath,
     [Parameter(Mandatory)][string] $WorkDir,
-    [Parameter(Mandatory)][string] $ResultPath
+    [Parameter(Mandatory)][string] $ResultPath,
+    # The debootstrapped root the booted host starts from (build/SystemdHost.ps1).
+    [string] $SystemdRoot = '/var/cache/nebulagc-tests/bookworm-root'
 )
+
+. (Join-Path $PSScriptRoot 'SystemdHost.ps1')
 $PSStyle.OutputRendering = 'PlainText'
 Set-Location $WorkDir
 $results = [System.Collections.Generic.List[object]]::new()
@@ -19,7 +25,18 @@ $sessionsFile = Join-Path $WorkDir '.sessions'
 foreach ($docBlock in (Get-Content $BlocksPath -Raw | ConvertFrom-Json)) {
     $started = [DateTime]::UtcNow
     $exitCode = 0
-    if ($docBlock.Shell -eq 'sh') {
+    if ($docBlock.Shell -in 'systemd-sh', 'systemd-pwsh') {
+        if (-not $script:BootedHost) { Start-SystemdHost -WorkDir $WorkDir -SystemdRoot $SystemdRoot }
+        $content = $docBlock.Content
+        if ($docBlock.Shell -eq 'systemd-pwsh') {
+            $content = "/usr/share/dotnet/dotnet /opt/pwsh/pwsh.dll -NoProfile -NonInteractive -Command - <<'PWSH'`n" +
+                "`$PSStyle.OutputRendering = 'PlainText'; `$ErrorActionPreference = 'Stop'`n$content`nPWSH"
+        }
+        $result = Invoke-InHost $content
+        $printed = $result.Output
+        $exitCode = $result.ExitCode
+    }
+    elseif ($docBlock.Shell -eq 'sh') {
         # The first line only records the block's session id (bookkeeping, not part of the guide's command).
         $script = "echo `$`$ >> '$sessionsFile'`n" + $docBlock.Content
         $printed = & setsid --wait bash --noprofile --norc -e -o pipefail -c $script 2>&1 | ForEach-Object { "$_" }
@@ -47,6 +64,7 @@ foreach ($docBlock in (Get-Content $BlocksPath -Raw | ConvertFrom-Json)) {
             Seconds  = [math]::Round(([DateTime]::UtcNow - $started).TotalSeconds, 1)
         })
 }
+Stop-SystemdHost
 if (Test-Path $sessionsFile) {
     foreach ($sessionId in Get-Content $sessionsFile) { & kill -TERM -- "-$sessionId" 2>$null }
 }
