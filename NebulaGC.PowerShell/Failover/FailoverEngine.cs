@@ -54,7 +54,6 @@ public sealed class FailoverEngine(IReporter reporter, TimeProvider time, IServi
         var target = before![0];
         var oldMasters = before.Skip(1).Where(i => i.IsMaster == true).ToList();
         var oldMaster = oldMasters.FirstOrDefault();
-        var oldPosition = request.LastKnownDataPosition ?? oldMaster?.DataPosition;
 
         if (request.Mode == FailoverMode.SharedDatabase)
         {
@@ -86,7 +85,9 @@ public sealed class FailoverEngine(IReporter reporter, TimeProvider time, IServi
             });
         }
         reporter.Progress(Activity, "done", 100);
-        long? restoredPosition = run.RestoredPosition ?? (request.Mode == FailoverMode.SharedDatabase ? target.DataPosition : null);
+        // The old master's last position: given by the operator, else its position when demoted, else when discovered.
+        var oldPosition = request.LastKnownDataPosition ?? run.DemotedPosition ?? oldMaster?.DataPosition;
+        var restoredPosition = run.RestoredPosition;
         return new FailoverReport(request.Mode, oldMaster?.InstanceId ?? run.RestoredMaster, oldMaster?.Epoch ?? run.RestoredEpoch, oldPosition,
             after?.InstanceId, after?.Epoch, written?.DataPosition,
             oldPosition is { } o && restoredPosition is { } r ? Math.Max(0, o - r) : null,
@@ -121,11 +122,13 @@ public sealed class FailoverEngine(IReporter reporter, TimeProvider time, IServi
                 return (status, $"read-only at data position {status.DataPosition}");
             });
             highest = Math.Max(highest, demoted?.DataPosition ?? old.DataPosition ?? 0);
+            run.DemotedPosition = Math.Max(run.DemotedPosition ?? 0, demoted?.DataPosition ?? 0);
         }
         reporter.Progress(Activity, "waiting for catch-up", 40);
         await run.Step(request.Target.Name, $"Wait until the target's data position reaches {highest}", sideEffect: false, async () =>
         {
             var reached = await WaitForPositionAsync(request.Target, highest, request.Timeout ?? TimeSpan.FromSeconds(30), run.Cancellation);
+            run.RestoredPosition = reached;
             return (true, $"data position {reached}");
         });
         reporter.Progress(Activity, "promoting", 60);
@@ -283,7 +286,10 @@ public sealed class FailoverEngine(IReporter reporter, TimeProvider time, IServi
 
         public bool Completed => !_skipping;
 
+        /// <summary>The new master's data position before it takes writes: restored (Litestream) or caught up (shared).</summary>
         public long? RestoredPosition { get; set; }
+
+        public long? DemotedPosition { get; set; }
 
         public string? RestoredMaster { get; set; }
 
