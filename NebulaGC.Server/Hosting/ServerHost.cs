@@ -1,6 +1,5 @@
-using NebulaGC.Server.Domain;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.HttpOverrides;
 using NebulaGC.Client.Contracts;
@@ -16,6 +15,7 @@ using NebulaGC.Server.Api.Routes;
 using NebulaGC.Server.Api.Topology;
 using NebulaGC.Server.Configuration;
 using NebulaGC.Server.Data;
+using NebulaGC.Server.Domain;
 using NebulaGC.Server.Ha;
 using NebulaGC.Server.Lighthouse;
 using NebulaGC.Server.Observability;
@@ -120,6 +120,7 @@ public static class ServerHost
         builder.Services.AddSingleton<RateLimits>();
         builder.Services.AddSingleton<NodeAuthenticationFilter>();
         builder.Services.AddSingleton<ConfigVersionWaiters>();
+        builder.Services.AddSingleton<ConfigVersions>();
         builder.Services.AddSingleton<PeerMasters>();
         builder.Services.AddSingleton<HaCoordinator>();
         builder.Services.AddSingleton<HeartbeatSigner>();
@@ -127,6 +128,7 @@ public static class ServerHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeartbeatService>());
         builder.Services.AddHostedService<LiteFsRoleWatcher>();
         builder.Services.AddHostedService<SystemdWatchdog>();
+        builder.Services.AddSingleton<ControlPlaneLighthouseService>();
         builder.Services.AddSingleton<ControlPlaneLighthouses>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneLighthouses>());
         builder.Services.AddHostedService<ConfigVersionPoller>();

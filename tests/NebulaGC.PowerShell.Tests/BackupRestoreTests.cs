@@ -10,7 +10,7 @@ namespace NebulaGC.PowerShell.Tests;
 /// <summary>Backup and restore against a real server process writing to a real SQLite file.</summary>
 public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly List<IDisposable> _owned = [];
 
     public void Dispose()
@@ -27,8 +27,9 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     {
         // The server commits with synchronous=FULL: on this shared disk one fsync per commit caps the writer near 40/s.
         // The backup's consistency under >= 50 writes/s is what is tested, so the live database sits in memory-backed /dev/shm.
-        var memory = Own(new TempDir("/dev/shm"));
-        var server = Own(new ServerInstance("cp-a", memory.Combine("a", "nebulagc.db"), "master", memory.Path)).StartReady();
+        var memory = Directory.CreateDirectory(Path.Combine("/dev/shm", "nebulagc-failover-" + Guid.NewGuid().ToString("N"))).FullName;
+        _owned.Add(new DeleteOnDispose(memory));
+        var server = Own(new HaServer("cp-a", Path.Combine(memory, "a", "nebulagc.db"), "master", memory)).StartReady();
         var load = Own(new WriteLoad(() => [server.AdminSocket], writesPerSecond: 120, writers: 8));
         load.WaitFor(a => a.Count >= 100, TimeSpan.FromSeconds(60), "100 writes");
 
@@ -116,7 +117,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     public void Restore_refuses_a_database_a_running_server_uses_unless_forced_and_changes_nothing()
     {
         var (db, backup, _) = ServerDatabaseWithBackup(tenantsBefore: 2, tenantsAfter: 1);
-        var server = Own(new ServerInstance("cp-a", db, "master", _dir.Path)).StartReady();
+        var server = Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady();
         AssertRefusedUnchanged(db, new RestoreRequest(db, new RestoreSource(backup, null)), ErrorIds.RestoreDatabaseInUse);
         Assert.True(server.Running);
     }
@@ -125,7 +126,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     public void Restore_with_force_stops_the_server_restores_starts_it_and_waits_until_ready()
     {
         var (db, backup, expected) = ServerDatabaseWithBackup(tenantsBefore: 4, tenantsAfter: 6);
-        var server = Own(new ServerInstance("cp-a", db, "master", _dir.Path)).StartReady();
+        var server = Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady();
         var services = new ServerProcessServices { ["nebulagc-server.service"] = server };
 
         var result = Restore(services).Run(new RestoreRequest(db, new RestoreSource(backup, null), Force: true, Service: "nebulagc-server.service", ReadyUrl: server.Url), CancellationToken.None)!;
@@ -157,9 +158,9 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     private (string Db, string Backup, List<string> ExpectedInBackup) ServerDatabaseWithBackup(int tenantsBefore, int tenantsAfter)
     {
         var db = _dir.Combine("data", "nebulagc.db");
-        using (var server = new ServerInstance("cp-a", db, "master", _dir.Path).StartReady())
+        using (var server = new HaServer("cp-a", db, "master", _dir.Path).StartReady())
         {
-            using var admin = ServerInstance.AdminClient(server.AdminSocket, TimeSpan.FromSeconds(10));
+            using var admin = HaServer.AdminClient(server.AdminSocket, TimeSpan.FromSeconds(10));
             var expected = Enumerable.Range(0, tenantsBefore).Select(i => $"t-before-{i}").ToList();
             foreach (var name in expected)
             {
@@ -182,7 +183,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     }
 
     private DatabaseRestore Restore(IServiceControl? services = null) =>
-        new(new RecordingReporter(), TimeProvider.System, services ?? new ServerProcessServices(), new LitestreamCli(TestSupport.LitestreamBinary));
+        new(new RecordingReporter(), TimeProvider.System, services ?? new ServerProcessServices(), new LitestreamCli(Toolkit.LitestreamBinary));
 
     private T Own<T>(T disposable) where T : IDisposable
     {
@@ -225,11 +226,17 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     }
 }
 
+/// <summary>Deletes a directory outside the temp directory (a memory-backed one in /dev/shm) when the test ends.</summary>
+internal sealed class DeleteOnDispose(string directory) : IDisposable
+{
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+}
+
 /// <summary>
 /// The service manager for tests: "services" are real processes (a real nebulagc-server, a real litestream), started and
 /// stopped by name, where the cmdlets use systemd (not PID 1 here). Stop is SIGKILL, harsher than systemd's SIGTERM.
 /// </summary>
-public sealed class ServerProcessServices : Dictionary<string, ServerInstance>, IServiceControl, IDisposable
+public sealed class ServerProcessServices : Dictionary<string, HaServer>, IServiceControl, IDisposable
 {
     public void Dispose()
     {

@@ -14,7 +14,7 @@ namespace NebulaGC.PowerShell.Tests;
 /// </summary>
 public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly List<IDisposable> _owned = [];
 
     public void Dispose()
@@ -32,8 +32,8 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
     public async Task Litestream_failover_after_kill_9_of_the_master_restores_and_promotes_the_standby_and_the_returning_old_master_stays_read_only(string replicaKind)
     {
         var litestream = Own(new LitestreamFixture(_dir, replicaKind)).StartStorage();
-        var a = Own(new ServerInstance("cp-a", _dir.Combine("a", "nebulagc.db"), "master", _dir.Path));
-        var b = Own(new ServerInstance("cp-b", _dir.Combine("b", "nebulagc.db"), "master", _dir.Path, "--peer-url", a.Url.ToString()));
+        var a = Own(new HaServer("cp-a", _dir.Combine("a", "nebulagc.db"), "master", _dir.Path));
+        var b = Own(new HaServer("cp-b", _dir.Combine("b", "nebulagc.db"), "master", _dir.Path, "--peer-url", a.Url.ToString()));
         a.StartReady();
         var replicateA = litestream.Replicate(litestream.Config(a.DatabasePath, "a"));
         var configB = litestream.Config(b.DatabasePath, "b");
@@ -97,11 +97,11 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"generations in the replica: {generations}");
 
         // The old master comes back with its stale database and asks its peer: it must stay read-only.
-        var returning = Own(new ServerInstance("cp-a", a.DatabasePath, "master", _dir.Combine("a"), "--peer-url", b.Url.ToString()));
+        var returning = Own(new HaServer("cp-a", a.DatabasePath, "master", _dir.Combine("a"), "--peer-url", b.Url.ToString()));
         returning.StartReady();
         var check = returning.CheckMaster();
         Assert.False(check.Master, "the returning old master must not serve as master");
-        using var admin = ServerInstance.AdminClient(returning.AdminSocket, TimeSpan.FromSeconds(5));
+        using var admin = HaServer.AdminClient(returning.AdminSocket, TimeSpan.FromSeconds(5));
         using var write = await admin.PostAsJsonAsync("/admin/tenants", new CreateTenantRequest("after-return"), ContractsJsonContext.Default.CreateTenantRequest);
         Assert.False(write.IsSuccessStatusCode, "a write on the returning old master must be refused");
         Assert.True(b.CheckMaster().Master);
@@ -111,16 +111,16 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
     public async Task Shared_database_failover_with_three_instances_under_load_never_shows_two_masters_and_the_restarted_old_master_stays_read_only()
     {
         var db = _dir.Combine("shared", "nebulagc.db");
-        var a = Own(new ServerInstance("cp-a", db, "master", _dir.Path)).StartReady();
-        var b = Own(new ServerInstance("cp-b", db, "replica", _dir.Path)).StartReady();
-        var c = Own(new ServerInstance("cp-c", db, "replica", _dir.Path)).StartReady();
+        var a = Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady();
+        var b = Own(new HaServer("cp-b", db, "replica", _dir.Path)).StartReady();
+        var c = Own(new HaServer("cp-c", db, "replica", _dir.Path)).StartReady();
         var sampler = Own(new MasterSampler([a.Url, b.Url, c.Url]));
         var load = Own(new WriteLoad(() => [a.AdminSocket, b.AdminSocket, c.AdminSocket], writesPerSecond: 50));
         load.WaitFor(acks => acks.Count >= 100, TimeSpan.FromSeconds(60), "100 writes on the master");
 
         var reporter = new RecordingReporter();
         var services = new ServerProcessServices();
-        var engine = new FailoverEngine(reporter, TimeProvider.System, services, new DatabaseRestore(reporter, TimeProvider.System, services, new LitestreamCli(TestSupport.LitestreamBinary)));
+        var engine = new FailoverEngine(reporter, TimeProvider.System, services, new DatabaseRestore(reporter, TimeProvider.System, services, new LitestreamCli(Toolkit.LitestreamBinary)));
         var report = await engine.RunAsync(new FailoverRequest(FailoverMode.SharedDatabase, new InstanceEndpoint(b.Url, b.AdminSocket),
             [new InstanceEndpoint(a.Url, a.AdminSocket), new InstanceEndpoint(c.Url, c.AdminSocket)]), CancellationToken.None);
         foreach (var step in report.Steps)
@@ -159,11 +159,11 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
     public async Task Failover_with_WhatIf_lists_every_step_and_changes_nothing()
     {
         var db = _dir.Combine("shared", "nebulagc.db");
-        var a = Own(new ServerInstance("cp-a", db, "master", _dir.Path)).StartReady();
-        var b = Own(new ServerInstance("cp-b", db, "replica", _dir.Path)).StartReady();
+        var a = Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady();
+        var b = Own(new HaServer("cp-b", db, "replica", _dir.Path)).StartReady();
         var reporter = new RecordingReporter { Approve = false };
         var services = new ServerProcessServices();
-        var engine = new FailoverEngine(reporter, TimeProvider.System, services, new DatabaseRestore(reporter, TimeProvider.System, services, new LitestreamCli(TestSupport.LitestreamBinary)));
+        var engine = new FailoverEngine(reporter, TimeProvider.System, services, new DatabaseRestore(reporter, TimeProvider.System, services, new LitestreamCli(Toolkit.LitestreamBinary)));
 
         var report = await engine.RunAsync(new FailoverRequest(FailoverMode.SharedDatabase, new InstanceEndpoint(b.Url, b.AdminSocket),
             [new InstanceEndpoint(a.Url, a.AdminSocket)]), CancellationToken.None);
@@ -181,9 +181,9 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
     public async Task Instances_are_listed_with_role_epoch_version_and_data_position_and_an_unreachable_one_is_a_row_with_its_error()
     {
         var db = _dir.Combine("shared", "nebulagc.db");
-        var a = Own(new ServerInstance("cp-a", db, "master", _dir.Path)).StartReady();
-        var b = Own(new ServerInstance("cp-b", db, "replica", _dir.Path)).StartReady();
-        var dead = new Uri($"http://127.0.0.1:{TestSupport.FreePort()}/");
+        var a = Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady();
+        var b = Own(new HaServer("cp-b", db, "replica", _dir.Path)).StartReady();
+        var dead = new Uri($"http://127.0.0.1:{FreePort.Tcp()}/");
 
         var rows = await new InstanceInspector(TimeSpan.FromSeconds(2), TimeProvider.System).InspectAsync(
             [new InstanceEndpoint(a.Url, a.AdminSocket), new InstanceEndpoint(b.Url, b.AdminSocket), new InstanceEndpoint(dead, null)], CancellationToken.None);
@@ -206,8 +206,8 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         string listing = "";
         while (DateTime.UtcNow < deadline)
         {
-            var result = TestSupport.Run(TestSupport.LitestreamBinary, ["generations", "-config", config, db], env: litestream.Environment);
-            listing = result.StdOut;
+            var result = ProcessRunner.Run(Toolkit.LitestreamBinary, ["generations", "-config", config, db], environment: litestream.Environment);
+            listing = result.Stdout;
             var generations = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]).Distinct().Count();
             if (generations >= count)
             {

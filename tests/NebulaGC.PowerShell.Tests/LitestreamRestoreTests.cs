@@ -6,7 +6,7 @@ namespace NebulaGC.PowerShell.Tests;
 /// <summary><c>Restore-NebulaGCDatabase -LitestreamConfig</c> with the real litestream 0.3.13 and a real server's database.</summary>
 public sealed class LitestreamRestoreTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly List<IDisposable> _owned = [];
 
     public void Dispose()
@@ -23,7 +23,7 @@ public sealed class LitestreamRestoreTests(ITestOutputHelper output) : IDisposab
     {
         var litestream = Own(new LitestreamFixture(_dir, "file")).StartStorage();
         var db = _dir.Combine("data", "nebulagc.db");
-        Own(new ServerInstance("cp-a", db, "master", _dir.Path)).StartReady().Kill();
+        Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady().Kill();
         var config = litestream.Config(db, "a");
         var before = File.ReadAllBytes(db);
         var restore = new DatabaseRestore(new RecordingReporter(), TimeProvider.System, new ServerProcessServices(), litestream.Cli);
@@ -42,10 +42,10 @@ public sealed class LitestreamRestoreTests(ITestOutputHelper output) : IDisposab
     {
         var litestream = Own(new LitestreamFixture(_dir, "file")).StartStorage();
         var db = _dir.Combine("data", "nebulagc.db");
-        var server = Own(new ServerInstance("cp-a", db, "master", _dir.Path)).StartReady();
+        var server = Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady();
         var config = litestream.Config(db, "a");
         var replicate = litestream.Replicate(config);
-        using var admin = ServerInstance.AdminClient(server.AdminSocket, TimeSpan.FromSeconds(10));
+        using var admin = HaServer.AdminClient(server.AdminSocket, TimeSpan.FromSeconds(10));
 
         var early = Enumerable.Range(0, 20).Select(i => $"pit-early-{i}").ToList();
         early.ForEach(n => BackupRestoreTests.CreateTenant(admin, n));

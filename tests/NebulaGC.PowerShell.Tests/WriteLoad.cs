@@ -79,7 +79,7 @@ public sealed class WriteLoad : IDisposable
             if (socket != current)
             {
                 client?.Dispose();
-                client = ServerInstance.AdminClient(socket, TimeSpan.FromSeconds(2));
+                client = HaServer.AdminClient(socket, TimeSpan.FromSeconds(2));
                 current = socket;
             }
             var name = $"load-{writer}-{sequence}";

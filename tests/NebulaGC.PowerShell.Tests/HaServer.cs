@@ -5,10 +5,12 @@ using NebulaGC.Client.Contracts;
 namespace NebulaGC.PowerShell.Tests;
 
 /// <summary>
-/// A real <c>nebulagc-server serve</c> process on a free loopback port with its own admin socket (the build output of
-/// NebulaGC.Server, run with <c>dotnet</c>). Start and kill it as often as a test needs; it is always stopped at the end.
+/// A real <c>nebulagc-server serve</c> process for the HA tests: a free loopback port, its own admin socket, any role and
+/// extra flags (<c>--peer-url</c>), started again after a kill -9 as often as a test needs and always stopped at the end.
+/// (The shared <c>ServerInstance</c> covers plain master/replica runs; these tests need the socket, the role per start and
+/// the extra flags.)
 /// </summary>
-public sealed class ServerInstance : IDisposable
+public sealed class HaServer : IDisposable
 {
     // A fixed test secret: never used outside these temp directories.
     private const string HmacSecret = "failover-tests-hmac-secret-0123456789abcdef";
@@ -16,24 +18,15 @@ public sealed class ServerInstance : IDisposable
     private readonly string[] _extra;
     private BackgroundProcess? _process;
 
-    public ServerInstance(string instanceId, string databasePath, string role, string directory, params string[] extraArgs)
+    public HaServer(string instanceId, string databasePath, string role, string directory, params string[] extraArgs)
     {
         InstanceId = instanceId;
         DatabasePath = databasePath;
         _role = role;
         _extra = extraArgs;
-        Port = TestSupport.FreePort();
+        Port = FreePort.Tcp();
         AdminSocket = Path.Combine(directory, instanceId + ".sock");
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
-    }
-
-    public static string ServerDll
-    {
-        get
-        {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-            return Path.Combine(TestSupport.RepoRoot, "NebulaGC.Server", "bin", configuration, "net10.0", "nebulagc-server.dll");
-        }
     }
 
     public string InstanceId { get; }
@@ -48,20 +41,20 @@ public sealed class ServerInstance : IDisposable
 
     public bool Running => _process is { HasExited: false };
 
-    public string Log => _process?.Log ?? "";
+    public string Log => _process?.Output ?? "";
 
     /// <summary>Starts the process (does not wait; see <see cref="WaitReady"/>).</summary>
     public void Start(string? role = null)
     {
         _process?.Dispose();
         File.Delete(AdminSocket);
-        _process = new BackgroundProcess("dotnet",
-            [ServerDll, "serve", "--role", role ?? _role, "--db", DatabasePath, "--listen", $"127.0.0.1:{Port}", "--public-url", Url.ToString().TrimEnd('/'),
+        _process = BackgroundProcess.Dotnet(RepositoryPaths.ServerDll,
+            ["serve", "--role", role ?? _role, "--db", DatabasePath, "--listen", $"127.0.0.1:{Port}", "--public-url", Url.ToString().TrimEnd('/'),
              "--admin-socket", AdminSocket, "--instance-id", InstanceId, .. _extra],
-            new Dictionary<string, string> { ["NEBULAGC_HMAC_SECRET"] = HmacSecret, ["NEBULAGC_LOG_FORMAT"] = "console" });
+            new Dictionary<string, string?> { ["NEBULAGC_HMAC_SECRET"] = HmacSecret, ["NEBULAGC_LOG_FORMAT"] = "console" });
     }
 
-    public ServerInstance StartReady(string? role = null)
+    public HaServer StartReady(string? role = null)
     {
         Start(role);
         WaitReady(TimeSpan.FromSeconds(60));
