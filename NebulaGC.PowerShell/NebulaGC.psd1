@@ -25,6 +25,10 @@
         'Backup-NebulaGCDatabase'
         'Restore-NebulaGCDatabase'
         'Invoke-NebulaGCFailover'
+        'Install-NebulaGCServer'
+        'Install-NebulaGCDaemon'
+        'Uninstall-NebulaGCServer'
+        'Uninstall-NebulaGCDaemon'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -51,6 +51,7 @@ public abstract class NebulaGCCmdlet : PSCmdlet
         ErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
         ErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
         ErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+        ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
         _ => ErrorCategory.NotSpecified,
     };
 
