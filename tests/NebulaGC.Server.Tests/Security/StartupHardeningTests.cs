@@ -116,13 +116,17 @@ public sealed class StartupHardeningTests : IDisposable
     public async Task A_replica_names_the_master_the_database_names_now_not_the_one_it_read_at_start()
     {
         var db = _dir.Combine("nebulagc.db");
-        await using (var oldDeployment = await TestServer.StartAsync(db, instanceId: "old-master", publicUrl: "https://old.example:8080"))
+        // The old deployment's master is gone: nothing listens at its URL any more.
+        await using (var oldDeployment = await TestServer.StartAsync(db, instanceId: "old-master", publicUrl: $"http://127.0.0.1:{FreePort.Tcp()}"))
         {
             oldDeployment.Bootstrap();
         }
-        // A restored copy still names the old deployment's master; the new replica starts before the new master.
+        // A restored copy still names the old deployment's master; the new replica starts before the new master, which
+        // starts once the old master's registry entry is stale (so it claims the database).
         await using var replica = await TestServer.StartAsync(db, ServerRole.Replica, instanceId: "new-replica");
-        await using var newMaster = await TestServer.StartAsync(db, instanceId: "new-master", publicUrl: "https://new.example:8080");
+        await using var newMaster = await TestServer.StartAsync(db, instanceId: "new-master", publicUrl: "https://new.example:8080",
+            time: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(10)));
+        Assert.True(newMaster.Service<RoleState>().IsMaster);
 
         using var response = await replica.PostJsonAsync("/v1/routes", null, """{"routes":[]}""");
         await response.AssertErrorAsync(HttpStatusCode.ServiceUnavailable, ErrorCodes.ReplicaReadOnly);
