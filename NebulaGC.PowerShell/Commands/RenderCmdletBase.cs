@@ -1,14 +1,13 @@
-using System.Collections;
 using System.Management.Automation;
 using System.Reflection;
-using System.Management.Automation.Language;
 using NebulaGC.PowerShell.Rendering;
 
 namespace NebulaGC.PowerShell.Commands;
 
 /// <summary>
-/// Shared parameters and flow of the New-NebulaGC* render cmdlets: settings = defaults, then -ValuesPath,
-/// then bound parameters that name a setting; render; write under -Path (or emit the files when -Path is absent).
+/// Shared parameters and flow of the New-NebulaGC* render cmdlets: settings = defaults, then each -ValuesPath, each
+/// -Set, then the bound parameters that name a setting; render; refuse (parameters, -Set) or list (values files)
+/// settings the render did not use; write under -Path (or emit the files when -Path is absent).
 /// </summary>
 public abstract class RenderCmdletBase : NebulaGCCmdlet
 {
@@ -17,10 +16,15 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
     [RenderInput]
     public string? Path { get; set; }
 
-    /// <summary>A YAML (.yml/.yaml) or PowerShell data (.psd1) file of settings, like Helm values.</summary>
+    /// <summary>YAML (.yml/.yaml) or PowerShell data (.psd1) files of settings, like Helm values; a later file wins.</summary>
     [Parameter]
     [RenderInput]
-    public string? ValuesPath { get; set; }
+    public string[]? ValuesPath { get; set; }
+
+    /// <summary>key=value overrides (dotted keys: image.tag=1.2.3), applied after the values files.</summary>
+    [Parameter]
+    [RenderInput]
+    public string[]? Set { get; set; }
 
     /// <summary>A directory laid out like templates/ whose files replace the embedded templates of the same name.</summary>
     [Parameter]
@@ -32,6 +36,11 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
     [RenderInput]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Delete files under -Path that an earlier render of this cmdlet wrote and this one no longer produces.</summary>
+    [Parameter]
+    [RenderInput]
+    public SwitchParameter Prune { get; set; }
+
     /// <summary>Prefix of every rendered object name.</summary>
     [Parameter]
     public string? Name { get; set; }
@@ -39,41 +48,67 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
     /// <summary>Builds the files to write from the settings (the engine call).</summary>
     protected abstract IReadOnlyList<RenderedFile> RenderFiles(RenderContext context);
 
+    /// <summary>Template folders this cmdlet renders from in any of its variants: the files -Prune may remove.</summary>
+    protected abstract IReadOnlyList<string> TemplateFolders { get; }
+
+    /// <summary>The reporter file writes and removals ask; a cmdlet may demand more confirmation for some.</summary>
+    protected virtual IReporter WriteReporter => Reporter;
+
+    /// <summary>Sets settings from parameters that are not one setting each (the replica parameters).</summary>
+    protected virtual void ApplyCmdletParameters(SettingsBinder binder)
+    {
+    }
+
     protected override void ProcessRecordCore()
     {
-        var settings = BuildSettings();
+        var binder = BuildSettings();
         var templateDir = TemplatePath is null ? null : GetUnresolvedProviderPathFromPSPath(TemplatePath);
-        var context = new RenderContext(new TemplateEngine(templateDir, Reporter), settings, Reporter);
+        var context = new RenderContext(new TemplateEngine(templateDir, Reporter), binder.Settings, Reporter);
+        binder.Settings.ForgetReads();
         var files = RenderFiles(context);
+        CheckAllUsed(binder);
         if (Path is null)
         {
+            foreach (var file in files)
+            {
+                file.Path = file.RelativePath;
+            }
             WriteObject(files, enumerateCollection: true);
             return;
         }
         var outputDir = GetUnresolvedProviderPathFromPSPath(Path);
         WriteVerbose($"writing {files.Count} file(s) under {outputDir}");
-        ArtifactWriter.WriteAll(outputDir, files, Reporter);
+        ArtifactWriter.WriteAll(outputDir, files, WriteReporter);
+        foreach (var file in files.Where(f => f.Diff.Length > 0))
+        {
+            WriteInformation(new HostInformationMessage { Message = file.Diff }, ["PSHOST"]);
+        }
         var changed = files.Count(f => f.Status is RenderStatus.Created or RenderStatus.Updated);
         WriteVerbose($"{changed} file(s) written, {files.Count - changed} unchanged, kept or skipped");
+        Leftovers.Handle(outputDir, files, TemplateFolders, Prune, WriteReporter);
         if (PassThru)
         {
             WriteObject(files, enumerateCollection: true);
         }
     }
 
-    /// <summary>Defaults, then the values file, then every bound parameter whose name is a setting.</summary>
-    protected DeploymentSettings BuildSettings()
+    /// <summary>Defaults, then the values files, then -Set, then every bound parameter that names a setting.</summary>
+    protected SettingsBinder BuildSettings()
     {
-        var settings = new DeploymentSettings();
-        if (ValuesPath is not null)
+        var binder = new SettingsBinder(new DeploymentSettings());
+        foreach (var valuesPath in ValuesPath ?? [])
         {
-            var path = GetUnresolvedProviderPathFromPSPath(ValuesPath);
+            var path = GetUnresolvedProviderPathFromPSPath(valuesPath);
             WriteVerbose($"reading values from {path}");
-            SettingsBinder.Apply(settings, LoadValues(path), $"values file '{path}'");
+            binder.Bind(System.IO.Path.GetExtension(path).Equals(".psd1", StringComparison.OrdinalIgnoreCase) ? Psd1Values.Load(path) : YamlValues.Load(path));
         }
-        ApplyParameters(settings, GetType(),
-            MyInvocation.BoundParameters.Select(p => KeyValuePair.Create(p.Key, Unwrap(p.Value))), WriteVerbose);
-        return settings;
+        foreach (var expression in Set ?? [])
+        {
+            binder.Bind(SettingsBinder.ParseSet(expression));
+        }
+        ApplyParameters(binder, GetType(), MyInvocation.BoundParameters.Select(p => KeyValuePair.Create(p.Key, Unwrap(p.Value))), WriteVerbose);
+        ApplyCmdletParameters(binder);
+        return binder;
     }
 
     private static object? Unwrap(object? bound) => bound switch
@@ -84,10 +119,10 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
     };
 
     /// <summary>
-    /// Sets the setting each bound parameter names. A parameter that is neither a setting nor marked
-    /// <see cref="RenderInputAttribute"/> is a bug in the cmdlet, reported instead of skipped.
+    /// Sets the setting each bound parameter names, checked like a value. A parameter that is neither a setting nor
+    /// marked <see cref="RenderInputAttribute"/> is a bug in the cmdlet, reported instead of skipped.
     /// </summary>
-    internal static void ApplyParameters(DeploymentSettings settings, Type cmdletType, IEnumerable<KeyValuePair<string, object?>> bound, Action<string> verbose)
+    internal static void ApplyParameters(SettingsBinder binder, Type cmdletType, IEnumerable<KeyValuePair<string, object?>> bound, Action<string> verbose)
     {
         foreach (var (name, value) in bound)
         {
@@ -96,55 +131,57 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
             {
                 continue; // common parameters (-Verbose, -WhatIf) and render inputs
             }
-            var property = SettingsBinder.FindProperty(typeof(DeploymentSettings), name)
+            var key = ValuesSchema.ForProperty(name)
                 ?? throw new InvalidOperationException($"parameter -{name} of {cmdletType.Name} names no deployment setting and is not a render input");
-            verbose($"setting {property.Name} from parameter -{name}");
-            if (value is not null && property.PropertyType.IsInstanceOfType(value))
-            {
-                property.SetValue(settings, value);
-            }
-            else
-            {
-                // e.g. -LitestreamVersion '0.5' onto the LitestreamVersion enum: the values-file conversion rules apply.
-                SettingsBinder.Apply(settings, new Hashtable { [property.Name] = value }, $"parameter -{name}");
-            }
+            verbose($"setting {key.Key} from parameter -{name}");
+            binder.BindParameter(key.Property.Name, name, value);
         }
     }
 
-    private static IDictionary LoadValues(string path)
+    /// <summary>
+    /// A setting given on the command line (parameter, -Set) that the render never read is an error; one from a
+    /// values file (shared by several renders) is a warning that lists it. Values equal to the default are harmless.
+    /// </summary>
+    private void CheckAllUsed(SettingsBinder binder)
     {
-        if (!System.IO.Path.GetExtension(path).Equals(".psd1", StringComparison.OrdinalIgnoreCase))
+        var unread = binder.Given.Where(g => !binder.Settings.ReadSettings.Contains(g.Key)).ToList();
+        var defaults = new DeploymentSettings();
+        var unused = unread.Where(g => !SameValue(typeof(DeploymentSettings).GetProperty(g.Key)!, binder.Settings, defaults))
+            .Select(g => (Key: ValuesSchema.ForProperty(g.Key)!.Key, Location: g.Value)).OrderBy(u => u.Key, StringComparer.Ordinal).ToList();
+        var what = $"{MyInvocation.MyCommand.Name}{Variant(binder.Settings)}";
+        var fromCommandLine = unused.Where(u => u.Location.Line == 0).ToList();
+        if (fromCommandLine.Count > 0)
         {
-            return SettingsBinder.LoadYaml(path);
+            throw new NebulaGCException(ErrorIds.SettingNotUsed,
+                $"{what} does not use {string.Join(", ", fromCommandLine.Select(u => $"{u.Key} (from {u.Location})"))}: remove it or pick the topology, component or platform that uses it",
+                fromCommandLine[0].Key);
         }
-        if (!File.Exists(path))
+        if (unused.Count > 0)
         {
-            throw new NebulaGCException(ErrorIds.ValuesFileNotFound, $"values file '{path}' does not exist", path);
-        }
-        // Same rules as Import-PowerShellDataFile: a data section only, nothing is executed.
-        var ast = Parser.ParseFile(path, out _, out var errors);
-        if (errors.Length > 0)
-        {
-            throw new NebulaGCException(ErrorIds.ValuesFileInvalid, $"values file '{path}': {errors[0].Message} (line {errors[0].Extent.StartLineNumber})", path);
-        }
-        var hashtable = ast.Find(a => a is HashtableAst, searchNestedScriptBlocks: false) as HashtableAst
-            ?? throw new NebulaGCException(ErrorIds.ValuesFileInvalid, $"values file '{path}' holds no hashtable", path);
-        try
-        {
-            return ToPlain(hashtable.SafeGetValue()) as IDictionary
-                ?? throw new NebulaGCException(ErrorIds.ValuesFileInvalid, $"values file '{path}' holds no hashtable", path);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new NebulaGCException(ErrorIds.ValuesFileInvalid, $"values file '{path}' may hold only constant data: {e.Message}", path, e);
+            WriteWarning($"{what} ignores these values: {string.Join(", ", unused.Select(u => $"{u.Key} ({u.Location})"))}");
         }
     }
 
-    private static object? ToPlain(object? value) => value switch
+    /// <summary>Selector text for messages, e.g. " -Topology Single".</summary>
+    protected virtual string Variant(DeploymentSettings settings) => "";
+
+    private static bool SameValue(PropertyInfo property, DeploymentSettings a, DeploymentSettings b)
     {
-        PSObject pso => ToPlain(pso.BaseObject),
-        IDictionary map => map.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => ToPlain(e.Value)),
-        object[] items => items.Select(ToPlain).ToList(),
-        _ => value,
-    };
+        var x = property.GetValue(a);
+        var y = property.GetValue(b);
+        return x is System.Collections.ICollection cx && y is System.Collections.ICollection cy ? cx.Count == 0 && cy.Count == 0 : Equals(x, y);
+    }
+
+    /// <summary>A selector (topology, component) from a parameter or the values; a clear error when neither gave it.</summary>
+    protected static T Selector<T>(string? value, string key, string parameter) where T : struct, Enum
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            throw new NebulaGCException(ErrorIds.SelectorMissing,
+                $"no {key}: pass -{parameter} ({string.Join(", ", Enum.GetNames<T>())}) or set '{key}' in a values file", key);
+        }
+        return !char.IsDigit(value[0]) && Enum.TryParse<T>(value, ignoreCase: true, out var result) && Enum.IsDefined(result)
+            ? result
+            : throw new NebulaGCException(ErrorIds.ValuesInvalidValue, $"{key} '{value}' is not one of {string.Join(", ", Enum.GetNames<T>())}", key);
+    }
 }

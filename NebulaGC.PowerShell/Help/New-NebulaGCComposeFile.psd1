@@ -6,7 +6,7 @@ Single: one server with a named data volume. Litestream: a one-shot litestream-r
 The HMAC secret is a Docker secret read from secrets/hmac-secret (0600, generated once) and reaches the server as NEBULAGC_HMAC_SECRET_FILE. Server containers are read-only, drop every capability and cannot gain privileges. The file validates with docker compose config.
 '@
     Parameters  = @{
-        Topology       = 'Single, Litestream or LiteFS.'
+        Topology       = 'Single, Litestream or LiteFS; or topology in the values.'
         LiteFSReplicas = 'Number of LiteFS nodes (topology LiteFS). Default: 3.'
     }
     Examples    = @(

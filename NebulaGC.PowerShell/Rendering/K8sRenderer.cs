@@ -53,7 +53,7 @@ public static class K8sRenderer
         RelativePath = relativePath,
         Kind = f.Kind,
         Content = f.Content,
-        Mode = f.Mode,
+        UnixMode = f.UnixMode,
         CreateOnly = f.CreateOnly,
     };
 
