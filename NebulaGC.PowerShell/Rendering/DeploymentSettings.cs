@@ -85,7 +85,7 @@ public sealed class DeploymentSettings
     public int Port { get => Read(field); set; } = 8080;
 
     /// <summary>Interface the API listens on outside containers; the server's own default is 127.0.0.1.</summary>
-    [Value("listenHost", ValueKind.Host, "Interface the API and metrics listeners bind to on a host (an IP address or host name). The servers own default is 127.0.0.1.")]
+    [Value("listenHost", ValueKind.Host, "Interface the API and metrics listeners bind to on a host (an IP address or host name). The server's own default is 127.0.0.1.")]
     public string ListenHost { get => Read(field); set; } = "127.0.0.1";
 
     /// <summary>Prometheus listener port (NEBULAGC_METRICS_ADDR); 0 switches metrics off.</summary>
@@ -173,7 +173,7 @@ public sealed class DeploymentSettings
     public string SyncInterval { get => Read(field); set; } = "1s";
 
     /// <summary>Litestream's Prometheus listener (its top-level addr); empty switches it off.</summary>
-    [Value("litestream.metricsAddr", ValueKind.ListenAddress, "Litestreams Prometheus listener (\":9090\" or \"host:port\"); empty switches it off.")]
+    [Value("litestream.metricsAddr", ValueKind.ListenAddress, "Litestream's Prometheus listener (\":9090\" or \"host:port\"); empty switches it off.")]
     public string LitestreamMetricsAddr { get => Read(field); set; } = ":9090";
 
     // LiteFS
@@ -183,7 +183,7 @@ public sealed class DeploymentSettings
     [Value("liteFS.dir", ValueKind.AbsolutePath, "LiteFS FUSE mount, where the database lives under LiteFS.")]
     public string LiteFSDir { get => Read(field); set; } = "/litefs";
 
-    [Value("liteFS.dataDir", ValueKind.AbsolutePath, "LiteFSs own data directory.")]
+    [Value("liteFS.dataDir", ValueKind.AbsolutePath, "LiteFS's own data directory.")]
     public string LiteFSDataDir { get => Read(field); set; } = "/var/lib/litefs";
 
     [Value("liteFS.consulUrl", ValueKind.Url, "Consul URL of the LiteFS lease.")]

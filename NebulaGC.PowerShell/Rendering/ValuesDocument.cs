@@ -19,7 +19,7 @@ public static class ValuesDocument
         text.Append("# parameters win over both. Keys are case-insensitive; a key a render does not use is listed in a warning.\n");
         text.Append("# Get-Help about_NebulaGC_Values explains each kind of value.\n");
         var written = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var key in ValuesSchema.Settings)
+        foreach (var key in Grouped(ValuesSchema.Settings))
         {
             var parts = key.Key.Split('.');
             for (var depth = 0; depth < parts.Length - 1; depth++)
@@ -41,6 +41,26 @@ public static class ValuesDocument
             text.Append(indent).Append(value is null ? "# " + $"{parts[^1]}: {Example(key)}" : line).Append('\n');
         }
         return text.ToString();
+    }
+
+    /// <summary>Declaration order, except that keys of one map (litestream.*) follow the first of them, so each map is written once.</summary>
+    private static IEnumerable<ValueKey> Grouped(IReadOnlyList<ValueKey> keys)
+    {
+        int FirstIndex(string prefix) => keys.ToList().FindIndex(k => k.Key == prefix || k.Key.StartsWith(prefix + ".", StringComparison.Ordinal));
+        return keys.OrderBy(k => k, Comparer<ValueKey>.Create((a, b) =>
+        {
+            var pa = a.Key.Split('.');
+            var pb = b.Key.Split('.');
+            for (var d = 0; d < Math.Min(pa.Length, pb.Length); d++)
+            {
+                var c = FirstIndex(string.Join('.', pa.Take(d + 1))).CompareTo(FirstIndex(string.Join('.', pb.Take(d + 1))));
+                if (c != 0)
+                {
+                    return c;
+                }
+            }
+            return pa.Length.CompareTo(pb.Length);
+        }));
     }
 
     private static string Indent(int depth) => new(' ', depth * 2);

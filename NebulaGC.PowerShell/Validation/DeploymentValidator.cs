@@ -240,9 +240,9 @@ public sealed partial class DeploymentValidator(IReporter reporter, ToolRunner? 
                 }
             }
         }
-        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException or ArgumentException or FormatException or KeyNotFoundException)
         {
-            // Not a readable manifest: the strict check of this file reports it.
+            // Not a readable manifest (or a kustomization): the strict check of this file reports it.
         }
     }
 

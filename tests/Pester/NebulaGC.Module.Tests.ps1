@@ -36,7 +36,7 @@ Describe 'The packaged NebulaGC module' {
         $exported = (Get-Command -Module NebulaGC).Name | Sort-Object
         $exported | Should -Be ($Manifest.CmdletsToExport | Sort-Object)
         $exported | Should -Contain 'Test-NebulaGCDeployment'
-        $exported.Count | Should -Be 10
+        $exported.Count | Should -Be 11
     }
 
     It 'ships its templates, format file and generated help' {
@@ -49,7 +49,7 @@ Describe 'The packaged NebulaGC module' {
 
     It 'ships only the assemblies it loads: no NebulaGC.Client, no BouncyCastle' {
         # A new dependency must be a deliberate change to this list.
-        (Get-ChildItem $ModuleDir -Filter '*.dll').Name | Sort-Object | Should -Be @('NebulaGC.dll', 'Scriban.Signed.dll', 'YamlDotNet.dll')
+        (Get-ChildItem $ModuleDir -Filter '*.dll').Name | Sort-Object | Should -Be @('Fractions.dll', 'KubernetesClient.dll', 'NebulaGC.dll', 'Scriban.Signed.dll', 'YamlDotNet.dll')
     }
 
     It 'is packed as a .nupkg for a PowerShell repository' {
@@ -152,16 +152,16 @@ Describe 'Render cmdlets' {
 Describe 'Settings' {
     It 'takes the same settings from a YAML values file, a PSD1 values file and parameters' {
         $yaml = Join-Path $TestDrive 'values.yml'
-        "name: cp`nport: 9443`nlisten-host: 0.0.0.0`nreplicas:`n  - type: S3`n    bucket: bk`n    region: eu-west-1`n" | Set-Content $yaml
+        "name: cp`nport: 9443`nlisten-host: 0.0.0.0`nlitestream:`n  replicas:`n    - type: S3`n      bucket: bk`n      region: eu-west-1`n" | Set-Content $yaml
         $psd1 = Join-Path $TestDrive 'values.psd1'
-        "@{ Name = 'cp'; Port = 9443; ListenHost = '0.0.0.0'; Replicas = @(@{ Type = 'S3'; Bucket = 'bk'; Region = 'eu-west-1' }) }" | Set-Content $psd1
-        $fromYaml = (New-NebulaGCSystemdUnit -Component Server -ValuesPath $yaml | Where-Object Kind -EQ 'EnvFile').Content
-        $fromPsd1 = (New-NebulaGCSystemdUnit -Component Server -ValuesPath $psd1 | Where-Object Kind -EQ 'EnvFile').Content
+        "@{ Name = 'cp'; Port = 9443; ListenHost = '0.0.0.0'; Litestream = @{ Replicas = @(@{ Type = 'S3'; Bucket = 'bk'; Region = 'eu-west-1' }) } }" | Set-Content $psd1
+        $fromYaml = (New-NebulaGCSystemdUnit -Component Server -ValuesPath $yaml -WarningAction SilentlyContinue | Where-Object Kind -EQ 'EnvFile').Content
+        $fromPsd1 = (New-NebulaGCSystemdUnit -Component Server -ValuesPath $psd1 -WarningAction SilentlyContinue | Where-Object Kind -EQ 'EnvFile').Content
         $fromParams = (New-NebulaGCSystemdUnit -Component Server -Name cp -Port 9443 -ListenHost 0.0.0.0 | Where-Object Kind -EQ 'EnvFile').Content
         $fromYaml | Should -Match 'NEBULAGC_LISTEN_ADDR=0.0.0.0:9443'
         $fromPsd1 | Should -Be $fromYaml
         $fromParams | Should -Be $fromYaml
-        (New-NebulaGCLitestreamConfig -ValuesPath $yaml | Where-Object Kind -EQ 'LitestreamConfig').Content | Should -Match 'region: "eu-west-1"'
+        (New-NebulaGCLitestreamConfig -ValuesPath $yaml -WarningAction SilentlyContinue | Where-Object Kind -EQ 'LitestreamConfig').Content | Should -Match 'region: "eu-west-1"'
     }
 
     It 'lets parameters override the values file' {
