@@ -1,6 +1,6 @@
 # Installs what the tests need, idempotently: Debian packages, npm packages, Pester.
 
-$AptPackages = @('nebula', 'iputils-ping', 'iproute2', 'sqlite3', 'haproxy', 'nginx', 'prometheus', 'docker-compose')
+$AptPackages = @('nebula', 'iputils-ping', 'iproute2', 'sqlite3', 'haproxy', 'nginx', 'prometheus', 'docker-compose', 'curl')
 $PesterVersion = '5.7.1'
 
 function Install-AptPackages {
@@ -41,4 +41,5 @@ function Install-TestPrerequisites {
     Install-AptPackages $AptPackages
     Install-Pester | Out-Null
     Install-ToolkitPrerequisites | Out-Null
+    Install-DocsPrerequisites | Out-Null
 }

@@ -42,7 +42,7 @@ public sealed class HaCoordinator(Database database, RoleState role, ReplicaServ
     {
         if (role.IsMaster)
         {
-            throw new Conflict($"instance {role.InstanceId} is already the master (epoch {role.Epoch})");
+            throw new AlreadyMaster(role.InstanceId, role.Epoch);
         }
         BecomeMaster(promotion: true, "promote");
         return Status();
@@ -53,7 +53,7 @@ public sealed class HaCoordinator(Database database, RoleState role, ReplicaServ
     {
         if (!role.IsMaster)
         {
-            throw new Conflict($"instance {role.InstanceId} is not the master");
+            throw new NotMaster(role.InstanceId);
         }
         BecomeReplica("demote");
         return Status();

@@ -1,3 +1,4 @@
+using NebulaGC.Server.Domain;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using NebulaGC.Client.Contracts;

@@ -1,10 +1,10 @@
+using NebulaGC.Server.Domain;
 using System.Net;
 using NebulaGC.Client.Pki;
 using NebulaGC.Client.Platform;
 using NebulaGC.Server.Configuration;
 using NebulaGC.Server.Data;
 using NebulaGC.Server.Data.Stores;
-using NebulaGC.Server.Ha;
 using NebulaGC.Server.Ipam;
 using NebulaGC.Server.NebulaConfig;
 using NebulaGC.Server.Pki;
@@ -23,12 +23,12 @@ public sealed class ControlPlaneLighthouses(ServerOptions options, ServiceContex
     private readonly Dictionary<Guid, Running> _running = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private sealed record Running(long Version, NebulaProcess Process);
+    private sealed record Running(long Version, LighthouseProcess Process);
 
     private string Root => options.LighthouseDirectory ?? Path.Combine(Path.GetDirectoryName(context.Database.Path)!, "lighthouse");
 
     /// <summary>The supervised process of a cluster's lighthouse on this instance, if one runs.</summary>
-    public NebulaProcess? ProcessFor(Guid clusterId) => _running.TryGetValue(clusterId, out var running) ? running.Process : null;
+    public LighthouseProcess? ProcessFor(Guid clusterId) => _running.TryGetValue(clusterId, out var running) ? running.Process : null;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -73,7 +73,7 @@ public sealed class ControlPlaneLighthouses(ServerOptions options, ServiceContex
                     await running.Process.DisposeAsync();
                 }
                 var directory = Prepare(cluster, slot!.Value);
-                var process = new NebulaProcess(options.NebulaBinary, directory, cluster.ClusterId.ToString(), context.Time, logger);
+                var process = new LighthouseProcess(options.NebulaBinary, directory, cluster.ClusterId.ToString(), context.Time, logger);
                 process.Start();
                 _running[cluster.ClusterId] = new Running(cluster.ConfigVersion, process);
             }

@@ -7,7 +7,7 @@ using NebulaGC.Server.Domain;
 namespace NebulaGC.Server.Services;
 
 /// <summary>What a node downloads: nothing new (its version is current) or the bundle with its version and hash.</summary>
-public sealed record BundleDownload(long Version, byte[]? Data, string? Sha256)
+public sealed record BundleForNode(long Version, byte[]? Data, string? Sha256)
 {
     public bool NotModified => Data is null;
 }
@@ -22,10 +22,10 @@ public sealed class BundleService(ServiceContext context, ManagedBundleService m
         var now = context.Now();
         var version = context.Database.Write((c, tx) =>
         {
-            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
-            if (cluster.PkiMode != ClusterService.ExternalPki)
+            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
+            if (cluster.PkiMode != PkiMode.External)
             {
-                throw new Conflict("this cluster uses managed PKI: the server renders each node's bundle, uploads are for external-PKI clusters");
+                throw new WrongPkiMode("this cluster uses managed PKI: the server renders each node's bundle, uploads are for external-PKI clusters");
             }
             var next = ClusterStore.BumpVersion(c, tx, clusterId);
             BundleStore.Insert(c, tx, new BundleRow(clusterId, next, bundle, sha256, now), uploaderNodeId);
@@ -41,18 +41,18 @@ public sealed class BundleService(ServiceContext context, ManagedBundleService m
     /// The node's bundle unless <paramref name="currentVersion"/> already is the cluster's version: rendered for this node in a
     /// managed cluster, the latest upload in an external one.
     /// </summary>
-    public BundleDownload Download(Guid clusterId, Guid nodeId, long? currentVersion) => context.Database.Snapshot((c, tx) =>
+    public BundleForNode Download(Guid clusterId, Guid nodeId, long? currentVersion) => context.Database.Snapshot((c, tx) =>
     {
-        var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
+        var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
         if (currentVersion == cluster.ConfigVersion)
         {
-            return new BundleDownload(cluster.ConfigVersion, null, null);
+            return new BundleForNode(cluster.ConfigVersion, null, null);
         }
-        if (cluster.PkiMode == ClusterService.ManagedPki)
+        if (cluster.PkiMode == PkiMode.Managed)
         {
             return managed.Render(c, tx, cluster, nodeId);
         }
-        var bundle = BundleStore.Latest(c, tx, clusterId) ?? throw new NotFound("no bundle has been uploaded to this cluster yet");
-        return new BundleDownload(cluster.ConfigVersion, bundle.Data, bundle.Sha256);
+        var bundle = BundleStore.Latest(c, tx, clusterId) ?? throw new NoBundleUploaded();
+        return new BundleForNode(cluster.ConfigVersion, bundle.Data, bundle.Sha256);
     });
 }

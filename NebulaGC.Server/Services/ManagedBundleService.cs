@@ -18,14 +18,14 @@ public sealed class ManagedBundleService(ServiceContext context)
 
     private readonly ConcurrentDictionary<(Guid Node, long Version), NebulaBundle> _cache = new();
 
-    public BundleDownload Render(SqliteConnection c, SqliteTransaction tx, ClusterRow cluster, Guid nodeId)
+    public BundleForNode Render(SqliteConnection c, SqliteTransaction tx, ClusterRow cluster, Guid nodeId)
     {
         if (_cache.TryGetValue((nodeId, cluster.ConfigVersion), out var cached))
         {
-            return new BundleDownload(cluster.ConfigVersion, cached.Content, cached.Sha256);
+            return new BundleForNode(cluster.ConfigVersion, cached.Content, cached.Sha256);
         }
         var certificate = PkiStore.NodeCertificate(c, tx, cluster.ClusterId, nodeId)
-            ?? throw new Conflict("this node has no certificate yet: submit its public key with POST /v1/node/certificate first");
+            ?? throw new NodeNotEnrolled();
         var now = context.Time.GetUtcNow();
         var nodes = NodeStore.All(c, tx, cluster.ClusterId);
         var self = nodes.Single(n => n.NodeId == nodeId);
@@ -63,7 +63,7 @@ public sealed class ManagedBundleService(ServiceContext context)
             _cache.Clear();
         }
         _cache[(nodeId, cluster.ConfigVersion)] = bundle;
-        return new BundleDownload(cluster.ConfigVersion, bundle.Content, bundle.Sha256);
+        return new BundleForNode(cluster.ConfigVersion, bundle.Content, bundle.Sha256);
     }
 
     /// <summary>Every registered instance with a lighthouse slot: its reserved overlay address and its public host on the cluster's port.</summary>

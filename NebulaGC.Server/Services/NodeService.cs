@@ -28,15 +28,15 @@ public sealed class NodeService(ServiceContext context)
             var cluster = ClusterStore.Find(c, tx, request.ClusterId);
             if (cluster is null || cluster.TenantId != request.TenantId)
             {
-                throw new NotFound($"cluster {request.ClusterId} does not exist in tenant {request.TenantId}");
+                throw new ClusterNotFound(request.ClusterId, request.TenantId);
             }
             if (request.ClusterToken is not null && !context.Tokens.Matches(request.ClusterToken, cluster.TokenHash))
             {
-                throw new BadRequest($"the given cluster token is not cluster {request.ClusterId}'s current token");
+                throw new InvalidInput($"the given cluster token is not cluster {request.ClusterId}'s current token");
             }
             if (NodeStore.NameExists(c, tx, cluster.ClusterId, name))
             {
-                throw new Conflict($"cluster {cluster.ClusterId} already has a node named '{name}'");
+                throw new NameTaken($"cluster {cluster.ClusterId} already has a node named '{name}'");
             }
             var network = OverlayNetwork.Parse(cluster.OverlayCidr);
             var address = network.AllocateNodeAddress(NodeStore.OverlayIps(c, tx, cluster.ClusterId).Concat(NodeStore.RetiredIps(c, tx, cluster.ClusterId, now)));
@@ -55,11 +55,11 @@ public sealed class NodeService(ServiceContext context)
         var number = page ?? 1;
         if (size is < 1 or > MaxPageSize)
         {
-            throw new BadRequest($"page_size {size} is out of range: use 1–{MaxPageSize}");
+            throw new InvalidInput($"page_size {size} is out of range: use 1–{MaxPageSize}");
         }
         if (number < 1)
         {
-            throw new BadRequest($"page {number} is out of range: pages start at 1");
+            throw new InvalidInput($"page {number} is out of range: pages start at 1");
         }
         return context.Database.Read(c => new NodeListResponse(
             NodeStore.Page(c, clusterId, number, size).Select(ToSummary).ToList(), number, size, NodeStore.Count(c, clusterId)));
@@ -70,7 +70,7 @@ public sealed class NodeService(ServiceContext context)
         var cluster = ClusterStore.Find(c, null, clusterId);
         if (cluster is null || cluster.TenantId != tenantId)
         {
-            throw new NotFound($"cluster {clusterId} does not exist in tenant {tenantId}");
+            throw new ClusterNotFound(clusterId, tenantId);
         }
         return NodeStore.All(c, null, clusterId)
             .Select(n => new NodeListItem(n.NodeId, n.Name, n.IsAdmin, n.OverlayIp, n.Mtu, n.IsLighthouse, n.IsRelay, n.Routes, n.CreatedAt))
@@ -143,7 +143,7 @@ public sealed class NodeService(ServiceContext context)
 
     public NodeRoutes Routes(Guid clusterId, Guid nodeId) => context.Database.Read(c =>
     {
-        var node = NodeStore.Find(c, null, clusterId, nodeId) ?? throw new NotFound($"node {nodeId} does not exist");
+        var node = NodeStore.Find(c, null, clusterId, nodeId) ?? throw new NodeNotFound(nodeId);
         return new NodeRoutes(node.NodeId, node.Name, node.Routes);
     });
 
@@ -152,7 +152,7 @@ public sealed class NodeService(ServiceContext context)
 
     public TopologyResponse Topology(Guid clusterId) => context.Database.Read(c =>
     {
-        var cluster = ClusterStore.Find(c, null, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
+        var cluster = ClusterStore.Find(c, null, clusterId) ?? throw new ClusterNotFound(clusterId);
         var nodes = NodeStore.All(c, null, clusterId);
         return new TopologyResponse(
             nodes.Where(n => n.IsLighthouse).Select(n => new TopologyNode(n.NodeId, n.Name, n.OverlayIp, n.PublicIp, n.LighthousePort)).ToList(),
@@ -178,5 +178,5 @@ public sealed class NodeService(ServiceContext context)
     }
 
     private static NodeRow RequireNode(SqliteConnection c, SqliteTransaction tx, Guid clusterId, Guid nodeId) =>
-        NodeStore.Find(c, tx, clusterId, nodeId) ?? throw new NotFound($"node {nodeId} does not exist");
+        NodeStore.Find(c, tx, clusterId, nodeId) ?? throw new NodeNotFound(nodeId);
 }

@@ -33,17 +33,17 @@ public sealed class PkiService(ServiceContext context)
     {
         if (string.IsNullOrWhiteSpace(publicKeyPem))
         {
-            throw new BadRequest("public_key is required: the node's X25519 public key as a 'NEBULA X25519 PUBLIC KEY' PEM");
+            throw new InvalidInput("public_key is required: the node's X25519 public key as a 'NEBULA X25519 PUBLIC KEY' PEM");
         }
         var now = context.Now();
         var (row, version) = context.Database.Write((c, tx) =>
         {
-            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
-            if (cluster.PkiMode != ClusterService.ManagedPki)
+            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
+            if (cluster.PkiMode != PkiMode.Managed)
             {
-                throw new Conflict("this cluster uses external PKI: its bundle carries the certificates; the server signs nothing");
+                throw new WrongPkiMode("this cluster uses external PKI: its bundle carries the certificates; the server signs nothing");
             }
-            var node = NodeStore.Find(c, tx, clusterId, nodeId) ?? throw new NotFound($"node {nodeId} does not exist");
+            var node = NodeStore.Find(c, tx, clusterId, nodeId) ?? throw new NodeNotFound(nodeId);
             var previous = PkiStore.NodeCertificate(c, tx, clusterId, nodeId);
             var issued = Sign(c, tx, cluster, node, publicKeyPem, now);
             if (previous is not null && previous.Fingerprint != issued.Fingerprint)
@@ -65,17 +65,17 @@ public sealed class PkiService(ServiceContext context)
         var window = overlap ?? DefaultRotationOverlap;
         if (window < TimeSpan.Zero || window > CertificateAuthority.DefaultHostLifetime)
         {
-            throw new BadRequest($"overlap {window} is out of range: use 0 to {CertificateAuthority.DefaultHostLifetime.TotalDays} days");
+            throw new InvalidInput($"overlap {window} is out of range: use 0 to {CertificateAuthority.DefaultHostLifetime.TotalDays} days");
         }
         var now = context.Now();
         var (rotated, version) = context.Database.Write((c, tx) =>
         {
-            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
-            if (cluster.PkiMode != ClusterService.ManagedPki)
+            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
+            if (cluster.PkiMode != PkiMode.Managed)
             {
-                throw new Conflict("this cluster uses external PKI: rotate its CA in your own PKI and upload a new bundle");
+                throw new WrongPkiMode("this cluster uses external PKI: rotate its CA in your own PKI and upload a new bundle");
             }
-            var old = PkiStore.ActiveCa(c, tx, clusterId) ?? throw new Conflict($"cluster {clusterId} has no active CA");
+            var old = PkiStore.ActiveCa(c, tx, clusterId) ?? throw new NoActiveCa(clusterId);
             PkiStore.RetireCa(c, tx, old.CaId, now + window);
             CreateCa(c, tx, clusterId, cluster.Name, cluster.OverlayCidr);
             var resigned = 0;
@@ -100,7 +100,7 @@ public sealed class PkiService(ServiceContext context)
     public void ResignIfEnrolled(SqliteConnection c, SqliteTransaction tx, Guid clusterId, Guid nodeId)
     {
         var cluster = ClusterStore.Find(c, tx, clusterId)!;
-        if (cluster.PkiMode == ClusterService.ManagedPki && PkiStore.NodeCertificate(c, tx, clusterId, nodeId) is { } current)
+        if (cluster.PkiMode == PkiMode.Managed && PkiStore.NodeCertificate(c, tx, clusterId, nodeId) is { } current)
         {
             Sign(c, tx, cluster, NodeStore.Find(c, tx, clusterId, nodeId)!, current.PublicKeyPem, context.Now());
         }
@@ -108,7 +108,7 @@ public sealed class PkiService(ServiceContext context)
 
     private NodeCertificateRow Sign(SqliteConnection c, SqliteTransaction tx, ClusterRow cluster, NodeRow node, string publicKeyPem, DateTimeOffset now)
     {
-        var caRow = PkiStore.ActiveCa(c, tx, cluster.ClusterId) ?? throw new Conflict($"cluster {cluster.ClusterId} has no active CA");
+        var caRow = PkiStore.ActiveCa(c, tx, cluster.ClusterId) ?? throw new NoActiveCa(cluster.ClusterId);
         var ca = LoadCa(caRow);
         var prefix = OverlayAddress.Parse(cluster.OverlayCidr).PrefixLength;
         NebulaCertificate certificate;
@@ -124,7 +124,7 @@ public sealed class PkiService(ServiceContext context)
         }
         catch (CertificateRequestException ex)
         {
-            throw new BadRequest(ex.Message);
+            throw new InvalidInput(ex.Message);
         }
         var row = new NodeCertificateRow(node.NodeId, cluster.ClusterId, publicKeyPem, certificate.ToPem(), certificate.Fingerprint,
             certificate.Details.NotAfter, now);

@@ -24,7 +24,7 @@ public sealed class ReplicaService(ServiceContext context)
 
     /// <summary>Removes a decommissioned instance from the registry (master only).</summary>
     public void Remove(string instanceId) => Change((c, tx) =>
-        HaStore.RemoveReplica(c, tx, instanceId) ? true : throw new NotFound($"instance '{instanceId}' is not in the registry"));
+        HaStore.RemoveReplica(c, tx, instanceId) ? true : throw new InstanceNotRegistered(instanceId));
 
     /// <summary>
     /// Upserts an instance (master-side) and prunes the ones gone for <see cref="PruneAfter"/>. A new or pruned instance

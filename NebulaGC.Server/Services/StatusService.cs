@@ -1,6 +1,6 @@
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Data;
-using NebulaGC.Server.Ha;
+using NebulaGC.Server.Domain;
 
 namespace NebulaGC.Server.Services;
 

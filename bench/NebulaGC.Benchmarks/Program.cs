@@ -1,3 +1,4 @@
+using NebulaGC.Server.Domain;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -150,7 +151,7 @@ async Task<(bool Passed, string Report)> BenchmarkLongPollWakeUpAsync()
     {
         Listen = "127.0.0.1:0",
         DbPath = Path.Combine(directory, "nebulagc.db"),
-        Role = NebulaGC.Server.Ha.ServerRole.Master,
+        Role = NebulaGC.Server.Domain.ServerRole.Master,
         InstanceId = "bench",
     };
     // Warnings only: the benchmark's console stays readable, and per-request info logging is not what is measured.

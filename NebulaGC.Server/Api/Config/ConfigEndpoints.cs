@@ -106,7 +106,7 @@ public static class ConfigEndpoints
     {
         if (http.Request.ContentLength > BundleValidator.MaxCompressedBytes)
         {
-            throw new PayloadTooLarge($"bundle is {http.Request.ContentLength} bytes; the limit is {BundleValidator.MaxCompressedBytes} bytes (10 MiB) compressed");
+            throw new TooLarge($"bundle is {http.Request.ContentLength} bytes; the limit is {BundleValidator.MaxCompressedBytes} bytes (10 MiB) compressed");
         }
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
@@ -119,7 +119,7 @@ public static class ConfigEndpoints
         {
             if (buffer.Length + read > BundleValidator.MaxCompressedBytes)
             {
-                throw new PayloadTooLarge($"bundle exceeds the limit of {BundleValidator.MaxCompressedBytes} bytes (10 MiB) compressed");
+                throw new TooLarge($"bundle exceeds the limit of {BundleValidator.MaxCompressedBytes} bytes (10 MiB) compressed");
             }
             buffer.Write(chunk, 0, read);
         }

@@ -194,7 +194,7 @@ public sealed class ManagedPkiTests : ServerTestBase
     public void Invalid_firewall_rules_are_bad_requests_saying_what_is_wrong(string rule, string reason)
     {
         var before = ClusterVersion();
-        var error = Assert.Throws<NebulaGC.Server.Domain.BadRequest>(() => Server.Service<ClusterService>().SetFirewall(Admin.ClusterId, [rule]));
+        var error = Assert.Throws<NebulaGC.Server.Domain.InvalidInput>(() => Server.Service<ClusterService>().SetFirewall(Admin.ClusterId, [rule]));
         Assert.Contains(reason, error.Message);
         Assert.Equal(before, ClusterVersion());
     }

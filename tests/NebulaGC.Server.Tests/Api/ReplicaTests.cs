@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Cli;
 using NebulaGC.Server.Domain;
-using NebulaGC.Server.Ha;
 using NebulaGC.Server.Tests.Infrastructure;
 
 namespace NebulaGC.Server.Tests.Api;

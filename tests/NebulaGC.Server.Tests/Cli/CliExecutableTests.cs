@@ -66,6 +66,21 @@ public sealed class CliExecutableTests : IDisposable
         Assert.Contains("at least 32", result.Stderr);
     }
 
+    [Theory]
+    [InlineData("NEBULAGC_TLS_CERT", "/nonexistent/server.crt", "NEBULAGC_TLS_CERT is set but NEBULAGC_TLS_KEY is not")]
+    [InlineData("NEBULAGC_TRUSTED_PROXIES", "10.0.0.1,proxy.example", "trusted proxy 'proxy.example' is neither an IP address nor a CIDR")]
+    [InlineData("NEBULAGC_LISTEN_ADDR", "localhost", "listen address 'localhost' is not host:port")]
+    [InlineData("NEBULAGC_METRICS_ADDR", "metrics.example:9090", "metrics address 'metrics.example:9090' must name an IP address")]
+    public async Task Serve_with_a_bad_setting_exits_2_naming_it_before_creating_the_database(string variable, string value, string message)
+    {
+        var env = Env();
+        env[variable] = value;
+        var result = await ServerProcess.RunAsync(["serve", "--master", "--db", Db, "--instance-id", "t"], env);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Stderr);
+        Assert.False(File.Exists(Db));
+    }
+
     [Fact]
     public async Task Bootstrap_commands_print_exactly_the_contract_json_fields()
     {

@@ -1,3 +1,4 @@
+using NebulaGC.Server.Domain;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -114,7 +115,7 @@ public sealed class HaTests : IAsyncLifetime
     {
         var ha = _master.Service<HaCoordinator>();
         ha.Demote();
-        Assert.Throws<NebulaGC.Server.Domain.Conflict>(() => ha.Demote());
+        Assert.Throws<NebulaGC.Server.Domain.NotMaster>(() => ha.Demote());
         var back = ha.Promote();
         Assert.Equal(2, back.Epoch);
         using var write = await CreateNodeAsync(_master, "back");

@@ -1,3 +1,4 @@
+using NebulaGC.Server.Domain;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -7,7 +8,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Time.Testing;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Configuration;
-using NebulaGC.Server.Ha;
 using NebulaGC.Server.Hosting;
 using NebulaGC.Server.Observability;
 using NebulaGC.Server.Security;
