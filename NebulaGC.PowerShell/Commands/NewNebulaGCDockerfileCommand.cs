@@ -12,8 +12,6 @@ public sealed class NewNebulaGCDockerfileCommand : ServerRenderCmdletBase
     [Parameter]
     public ContainerComponent Component { get; set; }
 
-    protected override IReadOnlyList<string> TemplateFolders => ["docker"];
-
     protected override string Variant(DeploymentSettings settings) => $" -Component {settings.Component}";
 
     protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context) =>

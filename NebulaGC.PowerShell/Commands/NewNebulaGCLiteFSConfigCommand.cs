@@ -12,8 +12,6 @@ public sealed class NewNebulaGCLiteFSConfigCommand : RenderCmdletBase
     [Parameter]
     public LeaseType Lease { get; set; }
 
-    protected override IReadOnlyList<string> TemplateFolders => ["litefs"];
-
     [Parameter]
     public string? ConsulUrl { get; set; }
 

@@ -27,8 +27,6 @@ public sealed class NewNebulaGCLoadBalancerConfigCommand : RenderCmdletBase
 
     private readonly List<string> _backends = [];
 
-    protected override IReadOnlyList<string> TemplateFolders => ["loadbalancer"];
-
     protected override void ProcessRecordCore()
     {
         // Backends may arrive one by one through the pipeline: render once, at the end.

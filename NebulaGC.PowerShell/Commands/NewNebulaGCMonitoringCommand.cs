@@ -13,8 +13,6 @@ public sealed class NewNebulaGCMonitoringCommand : RenderCmdletBase
     [RenderInput]
     public SwitchParameter IncludeLiteFS { get; set; }
 
-    protected override IReadOnlyList<string> TemplateFolders => ["monitoring"];
-
     protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context) =>
         MonitoringRenderer.Render(context, IncludeLiteFS);
 }

@@ -24,8 +24,6 @@ public sealed class NewNebulaGCSecretCommand : RenderCmdletBase
     [RenderInput]
     public SwitchParameter Force { get; set; }
 
-    protected override IReadOnlyList<string> TemplateFolders => ["secret"];
-
     /// <summary>
     /// Replacing a secret (with -Force) invalidates every token signed with it: it is confirmed like a High-impact
     /// action (a prompt unless -Confirm:$false or $ConfirmPreference = 'None'), while creating one is not.

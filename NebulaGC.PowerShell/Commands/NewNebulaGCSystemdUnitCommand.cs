@@ -12,8 +12,6 @@ public sealed class NewNebulaGCSystemdUnitCommand : ServerRenderCmdletBase
     [Parameter]
     public SystemdComponent Component { get; set; }
 
-    protected override IReadOnlyList<string> TemplateFolders => ["systemd"];
-
     protected override string Variant(DeploymentSettings settings) => $" -Component {settings.Component}";
 
     [Parameter]

@@ -48,8 +48,11 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
     /// <summary>Builds the files to write from the settings (the engine call).</summary>
     protected abstract IReadOnlyList<RenderedFile> RenderFiles(RenderContext context);
 
-    /// <summary>Template folders this cmdlet renders from in any of its variants: the files -Prune may remove.</summary>
-    protected abstract IReadOnlyList<string> TemplateFolders { get; }
+    /// <summary>
+    /// Template folders whose files this cmdlet alone writes into its output directory, in any of its variants: the
+    /// files -Prune may remove. Empty for cmdlets whose variants share a directory (systemd components, load-balancer kinds).
+    /// </summary>
+    protected virtual IReadOnlyList<string> TemplateFolders => [];
 
     /// <summary>The reporter file writes and removals ask; a cmdlet may demand more confirmation for some.</summary>
     protected virtual IReporter WriteReporter => Reporter;

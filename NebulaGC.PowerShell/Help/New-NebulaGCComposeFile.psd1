@@ -12,7 +12,7 @@ The HMAC secret is a Docker secret read from secrets/hmac-secret (0600, generate
     Examples    = @(
         @{
             Title   = 'Single instance with Litestream to S3'
-            Code    = 'New-NebulaGCComposeFile -Topology Litestream -Replica S3 -Bucket backups -Path ./compose; docker compose -f ./compose/docker-compose.yml up -d'
+            Code    = 'New-NebulaGCComposeFile -Topology Litestream -Replica S3 -Bucket backups -Path ./compose; docker-compose -f ./compose/docker-compose.yml config -q'
             Remarks = 'Fill in ./compose/litestream.env before starting.'
         }
     )

@@ -113,8 +113,6 @@ public sealed class RenderParameterBindingTests
         [Parameter]
         public string? Stray { get; set; }
 
-        protected override IReadOnlyList<string> TemplateFolders => [];
-
         protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context) => [];
     }
 }

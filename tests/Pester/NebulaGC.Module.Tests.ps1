@@ -75,6 +75,21 @@ Describe 'Help of <_>' -ForEach @(Import-PowerShellDataFile (Join-Path $PSScript
         (Get-Help $_ -Examples).examples.example[0].code | Should -Match $_
     }
 
+    It 'runs every example as written' {
+        $dir = Join-Path $TestDrive "examples-$_"
+        New-Item -ItemType Directory -Force $dir | Out-Null
+        Push-Location $dir
+        try {
+            Get-NebulaGCValues | Set-Content ./nebulagc.values.yml   # the values file the examples refer to
+            foreach ($example in @((Get-Help $_ -Examples).examples.example)) {
+                $global:LASTEXITCODE = 0
+                { $ErrorActionPreference = 'Stop'; & ([scriptblock]::Create($example.code)) *>&1 | Out-Null } | Should -Not -Throw -Because $example.code
+                $LASTEXITCODE | Should -Be 0 -Because $example.code
+            }
+        }
+        finally { Pop-Location }
+    }
+
     It 'describes every parameter' {
         $cmd = Get-Command $_
         $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
