@@ -1,6 +1,6 @@
-using NebulaGC.Server.Domain;
 using System.CommandLine;
 using NebulaGC.Server.Configuration;
+using NebulaGC.Server.Domain;
 using NebulaGC.Server.Hosting;
 using NebulaGC.Server.Observability;
 using NebulaGC.Server.Security;

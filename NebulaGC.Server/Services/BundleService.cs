@@ -20,22 +20,18 @@ public sealed class BundleService(ServiceContext context, ManagedBundleService m
         BundleValidator.Validate(bundle);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bundle));
         var now = context.Now();
-        var version = context.Database.Write((c, tx) =>
+        var (_, version) = context.ChangeConfig(clusterId, (c, tx, next) =>
         {
             var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
             if (cluster.PkiMode != PkiMode.External)
             {
                 throw new WrongPkiMode("this cluster uses managed PKI: the server renders each node's bundle, uploads are for external-PKI clusters");
             }
-            var next = ClusterStore.BumpVersion(c, tx, clusterId);
             BundleStore.Insert(c, tx, new BundleRow(clusterId, next, bundle, sha256, now), uploaderNodeId);
-            return next;
+            return true;
         });
-        context.Versions.Publish(clusterId, version);
         return new BundleUploadResponse(version, now);
     }
-
-    public long Version(Guid clusterId) => context.Database.Read(c => ClusterStore.Version(c, null, clusterId));
 
     /// <summary>
     /// The node's bundle unless <paramref name="currentVersion"/> already is the cluster's version: rendered for this node in a

@@ -60,13 +60,15 @@ public sealed class ClusterService(ServiceContext context)
     public ClusterFirewall SetFirewall(Guid clusterId, IReadOnlyList<string> rules)
     {
         var parsed = rules.Select(FirewallRule.Parse).Select(r => r.ToString()).Distinct().ToList();
-        var version = context.Database.Write((c, tx) =>
+        var (_, version) = context.ChangeConfig(clusterId, (c, tx, _) =>
         {
-            _ = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
+            if (ClusterStore.Find(c, tx, clusterId) is null)
+            {
+                throw new ClusterNotFound(clusterId);
+            }
             ClusterStore.SetFirewallInbound(c, tx, clusterId, parsed);
-            return ClusterStore.BumpVersion(c, tx, clusterId);
+            return true;
         });
-        context.Versions.Publish(clusterId, version);
         return new ClusterFirewall(clusterId, parsed, version);
     }
 
@@ -84,13 +86,12 @@ public sealed class ClusterService(ServiceContext context)
         var token = TokenService.Generate();
         var now = context.Now();
         DateTimeOffset? validUntil = grace > TimeSpan.Zero ? now + grace : null;
-        var version = context.Database.Write((c, tx) =>
+        context.ChangeConfig(clusterId, (c, tx, _) =>
         {
             var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
             ClusterStore.ReplaceToken(c, tx, clusterId, context.Tokens.Hash(token), validUntil is null ? null : cluster.TokenHash, validUntil);
-            return ClusterStore.BumpVersion(c, tx, clusterId);
+            return true;
         });
-        context.Versions.Publish(clusterId, version);
         return new ClusterTokenResponse(token, validUntil);
     }
 }

@@ -23,7 +23,7 @@ public sealed class NodeService(ServiceContext context)
         var groups = Validation.Groups(request.Groups);
         var token = TokenService.Generate();
         var now = context.Now();
-        var node = context.Database.Write((c, tx) =>
+        var (created, _) = context.ChangeConfig(request.ClusterId, (c, tx, _) =>
         {
             var cluster = ClusterStore.Find(c, tx, request.ClusterId);
             if (cluster is null || cluster.TenantId != request.TenantId)
@@ -43,10 +43,9 @@ public sealed class NodeService(ServiceContext context)
             var row = new NodeRow(Guid.NewGuid(), cluster.ClusterId, cluster.TenantId, name, context.Tokens.Hash(token), request.IsAdmin, mtu, address,
                 groups, [], false, null, null, false, now);
             NodeStore.Insert(c, tx, row);
-            return (Row: row, Version: ClusterStore.BumpVersion(c, tx, cluster.ClusterId));
+            return row;
         });
-        context.Versions.Publish(request.ClusterId, node.Version);
-        return new NodeCreated(node.Row.NodeId, token, request.ClusterToken, node.Row.TenantId, node.Row.ClusterId, node.Row.OverlayIp, node.Row.IsAdmin, node.Row.CreatedAt);
+        return new NodeCreated(created.NodeId, token, request.ClusterToken, created.TenantId, created.ClusterId, created.OverlayIp, created.IsAdmin, created.CreatedAt);
     }
 
     public NodeListResponse Page(Guid clusterId, int? page, int? pageSize)
@@ -100,7 +99,7 @@ public sealed class NodeService(ServiceContext context)
     public void Delete(Guid clusterId, Guid nodeId)
     {
         var now = context.Now();
-        var version = context.Database.Write((c, tx) =>
+        context.ChangeConfig(clusterId, (c, tx, _) =>
         {
             var node = RequireNode(c, tx, clusterId, nodeId);
             if (PkiStore.NodeCertificate(c, tx, clusterId, nodeId) is { } certificate)
@@ -110,9 +109,8 @@ public sealed class NodeService(ServiceContext context)
             }
             NodeStore.Delete(c, tx, clusterId, nodeId);
             NodeStore.Retire(c, tx, clusterId, node.OverlayIp, nodeId, now, now + RetiredAddressHold);
-            return ClusterStore.BumpVersion(c, tx, clusterId);
+            return true;
         });
-        context.Versions.Publish(clusterId, version);
     }
 
     public NodeSummary SetLighthouse(Guid clusterId, Guid nodeId, LighthouseRequest request)
@@ -166,15 +164,12 @@ public sealed class NodeService(ServiceContext context)
     /// <summary>Applies one config-affecting change to an existing node and bumps the version, atomically.</summary>
     private NodeSummary Change(Guid clusterId, Guid nodeId, Action<SqliteConnection, SqliteTransaction> change)
     {
-        var (summary, version) = context.Database.Write((c, tx) =>
+        return context.ChangeConfig(clusterId, (c, tx, _) =>
         {
             RequireNode(c, tx, clusterId, nodeId);
             change(c, tx);
-            var version = ClusterStore.BumpVersion(c, tx, clusterId);
-            return (ToSummary(NodeStore.Find(c, tx, clusterId, nodeId)!), version);
-        });
-        context.Versions.Publish(clusterId, version);
-        return summary;
+            return ToSummary(NodeStore.Find(c, tx, clusterId, nodeId)!);
+        }).Result;
     }
 
     private static NodeRow RequireNode(SqliteConnection c, SqliteTransaction tx, Guid clusterId, Guid nodeId) =>

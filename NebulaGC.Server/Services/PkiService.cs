@@ -36,7 +36,7 @@ public sealed class PkiService(ServiceContext context)
             throw new InvalidInput("public_key is required: the node's X25519 public key as a 'NEBULA X25519 PUBLIC KEY' PEM");
         }
         var now = context.Now();
-        var (row, version) = context.Database.Write((c, tx) =>
+        var (row, version) = context.ChangeConfig(clusterId, (c, tx, _) =>
         {
             var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
             if (cluster.PkiMode != PkiMode.Managed)
@@ -50,9 +50,8 @@ public sealed class PkiService(ServiceContext context)
             {
                 PkiStore.Revoke(c, tx, clusterId, previous.Fingerprint, nodeId, now, previous.NotAfter);
             }
-            return (issued, ClusterStore.BumpVersion(c, tx, clusterId));
+            return issued;
         });
-        context.Versions.Publish(clusterId, version);
         return new NodeCertificateResponse(row.CertificatePem, row.Fingerprint, row.NotAfter, version);
     }
 
@@ -68,7 +67,7 @@ public sealed class PkiService(ServiceContext context)
             throw new InvalidInput($"overlap {window} is out of range: use 0 to {CertificateAuthority.DefaultHostLifetime.TotalDays} days");
         }
         var now = context.Now();
-        var (rotated, version) = context.Database.Write((c, tx) =>
+        return context.ChangeConfig(clusterId, (c, tx, version) =>
         {
             var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
             if (cluster.PkiMode != PkiMode.Managed)
@@ -86,11 +85,8 @@ public sealed class PkiService(ServiceContext context)
                 resigned++;
             }
             var active = PkiStore.ActiveCa(c, tx, clusterId)!;
-            var version = ClusterStore.BumpVersion(c, tx, clusterId);
-            return (new CaRotated(clusterId, active.Fingerprint, old.Fingerprint, now + window, resigned, version), version);
-        });
-        context.Versions.Publish(clusterId, version);
-        return rotated;
+            return new CaRotated(clusterId, active.Fingerprint, old.Fingerprint, now + window, resigned, version);
+        }).Result;
     }
 
     /// <summary>
@@ -104,6 +100,16 @@ public sealed class PkiService(ServiceContext context)
         {
             Sign(c, tx, cluster, NodeStore.Find(c, tx, clusterId, nodeId)!, current.PublicKeyPem, context.Now());
         }
+    }
+
+    /// <summary>
+    /// Signs a certificate the server does not store, with the cluster's active CA, inside the caller's snapshot: a
+    /// control-plane lighthouse's own, for a key that lives only on its instance.
+    /// </summary>
+    public NebulaCertificate SignUnstored(SqliteConnection c, SqliteTransaction tx, Guid clusterId, HostCertificateRequest request)
+    {
+        var caRow = PkiStore.ActiveCa(c, tx, clusterId) ?? throw new NoActiveCa(clusterId);
+        return LoadCa(caRow).SignHostCertificate(request);
     }
 
     private NodeCertificateRow Sign(SqliteConnection c, SqliteTransaction tx, ClusterRow cluster, NodeRow node, string publicKeyPem, DateTimeOffset now)

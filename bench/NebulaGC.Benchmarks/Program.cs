@@ -1,14 +1,14 @@
-using NebulaGC.Server.Domain;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting.Server;
+using System.Net;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Client.Pki;
 using NebulaGC.Server.Configuration;
+using NebulaGC.Server.Domain;
 using NebulaGC.Server.Hosting;
 using NebulaGC.Server.NebulaConfig;
 using NebulaGC.Server.Observability;
@@ -174,7 +174,7 @@ async Task<(bool Passed, string Report)> BenchmarkLongPollWakeUpAsync()
             .ToArray();
 
         using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
-        long version = app.Services.GetRequiredService<BundleService>().Version(cluster.ClusterId);
+        long version = app.Services.GetRequiredService<ConfigVersions>().Current(cluster.ClusterId);
         var waiters = app.Services.GetRequiredService<ConfigVersionWaiters>();
 
         // The polls run in a child process, as daemons run on other machines: in this process their response handling
@@ -234,11 +234,11 @@ async Task<(bool Passed, string Report)> BenchmarkLongPollWakeUpAsync()
         double p99 = fromCommit[pollCount * 99 / 100];
         bool passed = woken == pollCount && p99 <= WakeUpTargetMilliseconds;
         // Every woken poll re-reads the version from SQLite before answering: that read's cost, alone, for comparison.
-        var bundles = app.Services.GetRequiredService<BundleService>();
+        var versions = app.Services.GetRequiredService<ConfigVersions>();
         long readStart = Stopwatch.GetTimestamp();
         for (int i = 0; i < pollCount; i++)
         {
-            bundles.Version(cluster.ClusterId);
+            versions.Current(cluster.ClusterId);
         }
         double readMicroseconds = Stopwatch.GetElapsedTime(readStart).TotalMicroseconds / pollCount;
         return (passed, string.Create(CultureInfo.InvariantCulture,

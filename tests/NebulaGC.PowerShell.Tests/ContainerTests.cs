@@ -7,7 +7,7 @@ namespace NebulaGC.PowerShell.Tests;
 
 public sealed class ContainerTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
@@ -23,18 +23,18 @@ public sealed class ContainerTests(ITestOutputHelper output) : IDisposable
     public void Docker_compose_validates_the_rendered_file(Topology topology)
     {
         var dir = _dir.Combine(topology.ToString());
-        var files = TestSupport.WriteTo(dir, ContainerRenderer.RenderCompose(TestSupport.Context(Settings()), topology));
+        var files = Toolkit.WriteTo(dir, ContainerRenderer.RenderCompose(Toolkit.Context(Settings()), topology));
         var compose = files.Single(f => f.Kind == "ComposeFile").Path;
-        var result = TestSupport.Run(TestSupport.Which("docker-compose"), ["-f", compose, "config", "-q"], dir);
+        var result = ProcessRunner.Run(ProcessRunner.Find("docker-compose"), ["-f", compose, "config", "-q"], dir);
         output.WriteLine(result.ToString());
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal("", result.StdErr.Trim());
+        Assert.Equal("", result.Stderr.Trim());
     }
 
     [Fact]
     public void Compose_passes_the_secret_as_a_docker_secret_file_of_mode_0600_and_never_inline()
     {
-        var files = TestSupport.WriteTo(_dir.Path, ContainerRenderer.RenderCompose(TestSupport.Context(Settings()), Topology.Litestream));
+        var files = Toolkit.WriteTo(_dir.Path, ContainerRenderer.RenderCompose(Toolkit.Context(Settings()), Topology.Litestream));
         var compose = files.Single(f => f.Kind == "ComposeFile").Content;
         var secret = files.Single(f => f.RelativePath == "secrets/hmac-secret");
         Assert.Equal((UnixFileMode)Convert.ToInt32("600", 8), File.GetUnixFileMode(secret.Path));
@@ -53,7 +53,7 @@ public sealed class ContainerTests(ITestOutputHelper output) : IDisposable
     [InlineData(ContainerComponent.Daemon)]
     public void Dockerfile_is_multi_stage_AOT_with_a_healthcheck(ContainerComponent component)
     {
-        var text = ContainerRenderer.RenderDockerfile(TestSupport.Context(), component)[0].Content;
+        var text = ContainerRenderer.RenderDockerfile(Toolkit.Context(), component)[0].Content;
         Assert.Equal(2, Regex.Matches(text, @"^FROM ", RegexOptions.Multiline).Count);
         Assert.Contains("-p:PublishAot=true", text);
         Assert.Matches(@"(?m)^FROM mcr\.microsoft\.com/dotnet/runtime-deps:10\.0-alpine$", text);

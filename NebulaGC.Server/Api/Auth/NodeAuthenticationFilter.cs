@@ -2,6 +2,7 @@ using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Domain;
 using NebulaGC.Server.Observability;
 using NebulaGC.Server.Security;
+using NebulaGC.Server.Services;
 
 namespace NebulaGC.Server.Api.Auth;
 

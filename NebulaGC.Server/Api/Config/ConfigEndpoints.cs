@@ -16,25 +16,11 @@ public static class ConfigEndpoints
     {
         var group = routes.MapAuthenticatedGroup("/v1/config", "Config");
 
-        group.MapGet("/version", async (long? current_version, int? wait, HttpContext http, BundleService bundles, ConfigVersionWaiters waiters, TimeProvider time) =>
+        group.MapGet("/version", async (long? current_version, int? wait, HttpContext http, ConfigVersions versions) =>
                 {
                     var clusterId = NodeAuthenticationFilter.Caller(http).ClusterId;
-                    var waitFor = LongPoll.Duration(current_version, wait);
-                    var deadline = time.GetUtcNow() + waitFor;
-                    while (true)
-                    {
-                        using var subscription = waiters.Subscribe(clusterId);
-                        var version = bundles.Version(clusterId);
-                        var remaining = deadline - time.GetUtcNow();
-                        if (version != current_version || remaining <= TimeSpan.Zero)
-                        {
-                            return TypedResults.Ok(new ConfigVersionResponse(version));
-                        }
-                        if (await subscription.WaitAsync(remaining, time, http.RequestAborted) is { } moved && moved != current_version)
-                        {
-                            return TypedResults.Ok(new ConfigVersionResponse(moved));
-                        }
-                    }
+                    var version = await versions.WaitForChangeAsync(clusterId, current_version, LongPoll.Duration(current_version, wait), http.RequestAborted);
+                    return TypedResults.Ok(new ConfigVersionResponse(version));
                 })
             .ProducesError(StatusCodes.Status400BadRequest)
             .WithSummary("The cluster's current config version. Long-poll: with current_version and wait (seconds, ≤ 60) it answers as soon as the version differs, else when the wait ends.");

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using NebulaGC.Server.Api.Pipeline;
 using Microsoft.AspNetCore.Http;
+using NebulaGC.Server.Api.Pipeline;
 using NebulaGC.Server.Domain;
 
 namespace NebulaGC.Server.Tests.Api;

@@ -9,12 +9,12 @@ public sealed class CliExecutableTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string Db => _dir.File("nebulagc.db");
+    private string Db => _dir.Combine("nebulagc.db");
 
     private Dictionary<string, string?> Env(bool withSecret = true) => new()
     {
         ["NEBULAGC_HMAC_SECRET"] = withSecret ? TestServer.Secret : null,
-        ["NEBULAGC_ADMIN_SOCKET"] = _dir.File("no-server.sock"),
+        ["NEBULAGC_ADMIN_SOCKET"] = _dir.Combine("no-server.sock"),
     };
 
     private static string[] Keys(string json) => JsonDocument.Parse(json).RootElement.EnumerateObject().Select(p => p.Name).ToArray();
@@ -162,8 +162,8 @@ public sealed class CliExecutableTests : IDisposable
     public async Task Mutating_commands_refuse_while_the_running_server_is_a_replica()
     {
         Assert.Equal(0, (await ServerProcess.RunAsync(["migrate", "--db", Db], Env())).ExitCode);
-        var socket = _dir.File("admin.sock");
-        var port = TestServer.FreePort();
+        var socket = _dir.Combine("admin.sock");
+        var port = FreePort.Tcp();
         var env = Env();
         env["NEBULAGC_ADMIN_SOCKET"] = socket;
         using var replica = await ServerProcess.StartServeAsync(["serve", "--replicate", "--db", Db, "--listen", $"127.0.0.1:{port}", "--instance-id", "r1"], env, $"http://127.0.0.1:{port}");
@@ -179,8 +179,7 @@ public sealed class CliExecutableTests : IDisposable
         }
         finally
         {
-            replica.Kill(entireProcessTree: true);
-            await replica.WaitForExitAsync();
+            replica.Kill();
         }
     }
 }

@@ -1,7 +1,6 @@
 using NebulaGC.Server.Domain;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -131,20 +130,6 @@ public sealed class TestServer : IAsyncDisposable
             files[entry.Name] = content.ReadToEnd();
         }
         return files;
-    }
-
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,8 +1,9 @@
 using NebulaGC.Client.Contracts;
-using NebulaGC.Server.Data;
 using NebulaGC.Server.Data.Stores;
+using NebulaGC.Server.Data;
+using NebulaGC.Server.Security;
 
-namespace NebulaGC.Server.Security;
+namespace NebulaGC.Server.Services;
 
 /// <summary>The five auth headers exactly as presented.</summary>
 public sealed record PresentedCredentials(string? TenantId, string? ClusterId, string? NodeId, string? NodeToken, string? ClusterToken);
@@ -16,7 +17,7 @@ public sealed record AuthenticationResult(AuthenticatedNode? Node, string? Failu
     public static AuthenticationResult Fail(string reason) => new(null, reason);
 }
 
-/// <summary>Checks a request's credentials against the database. Knows nothing of HTTP.</summary>
+/// <summary>Checks a request's credentials against the stored token hashes. Knows nothing of HTTP.</summary>
 public sealed class NodeAuthenticator(Database database, TokenService tokens, TimeProvider time)
 {
     public AuthenticationResult Authenticate(PresentedCredentials presented)
