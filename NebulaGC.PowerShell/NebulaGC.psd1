@@ -22,6 +22,10 @@
         'New-NebulaGCComposeFile'
         'Test-NebulaGCDeployment'
         'Get-NebulaGCValues'
+        'Install-NebulaGCServer'
+        'Install-NebulaGCDaemon'
+        'Uninstall-NebulaGCServer'
+        'Uninstall-NebulaGCDaemon'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -25,14 +25,6 @@ function Get-ServerDll {
     return Join-Path $Root "NebulaGC.Server/bin/$Configuration/net10.0/nebulagc-server.dll"
 }
 
-function Invoke-PublishTask {
-    $publish = Join-Path $Out 'publish'
-    foreach ($project in 'NebulaGC.Server', 'NebulaGC.Daemon') {
-        Invoke-Native dotnet @('publish', (Join-Path $Root "$project/$project.csproj"), '-c', 'Release', '-r', 'linux-x64', '-o', $publish, '-nologo')
-    }
-    Write-Host "Native binaries in $publish"
-}
-
 function Invoke-BenchTask {
     # Speed and memory targets live here, never in timed tests: signing rate, bundle render time and long-poll wake-up
     # (server), then the daemon's RSS and idle CPU per cluster. Each exits non-zero when it misses a target.

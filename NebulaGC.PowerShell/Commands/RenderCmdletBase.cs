@@ -9,27 +9,12 @@ namespace NebulaGC.PowerShell.Commands;
 /// -Set, then the bound parameters that name a setting; render; refuse (parameters, -Set) or list (values files)
 /// settings the render did not use; write under -Path (or emit the files when -Path is absent).
 /// </summary>
-public abstract class RenderCmdletBase : NebulaGCCmdlet
+public abstract class RenderCmdletBase : SettingsCmdletBase
 {
     /// <summary>Output directory. Without it the rendered files are written to the pipeline and nothing is written to disk.</summary>
     [Parameter(Position = 0)]
     [RenderInput]
     public string? Path { get; set; }
-
-    /// <summary>YAML (.yml/.yaml) or PowerShell data (.psd1) files of settings, like Helm values; a later file wins.</summary>
-    [Parameter]
-    [RenderInput]
-    public string[]? ValuesPath { get; set; }
-
-    /// <summary>key=value overrides (dotted keys: image.tag=1.2.3), applied after the values files.</summary>
-    [Parameter]
-    [RenderInput]
-    public string[]? Set { get; set; }
-
-    /// <summary>A directory laid out like templates/ whose files replace the embedded templates of the same name.</summary>
-    [Parameter]
-    [RenderInput]
-    public string? TemplatePath { get; set; }
 
     /// <summary>Also emit the file objects when writing under -Path.</summary>
     [Parameter]
@@ -40,10 +25,6 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
     [Parameter]
     [RenderInput]
     public SwitchParameter Prune { get; set; }
-
-    /// <summary>Prefix of every rendered object name.</summary>
-    [Parameter]
-    public string? Name { get; set; }
 
     /// <summary>Builds the files to write from the settings (the engine call).</summary>
     protected abstract IReadOnlyList<RenderedFile> RenderFiles(RenderContext context);
@@ -57,16 +38,10 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
     /// <summary>The reporter file writes and removals ask; a cmdlet may demand more confirmation for some.</summary>
     protected virtual IReporter WriteReporter => Reporter;
 
-    /// <summary>Sets settings from parameters that are not one setting each (the replica parameters).</summary>
-    protected virtual void ApplyCmdletParameters(SettingsBinder binder)
-    {
-    }
-
     protected override void ProcessRecordCore()
     {
-        var binder = BuildSettings();
-        var templateDir = TemplatePath is null ? null : GetUnresolvedProviderPathFromPSPath(TemplatePath);
-        var context = new RenderContext(new TemplateEngine(templateDir, Reporter), binder.Settings, Reporter);
+        var binder = BindSettings();
+        var context = new RenderContext(new TemplateEngine(TemplateDirectory, Reporter), binder.Settings, Reporter);
         binder.Settings.ForgetReads();
         var files = RenderFiles(context);
         CheckAllUsed(binder);
@@ -92,52 +67,6 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
         if (PassThru)
         {
             WriteObject(files, enumerateCollection: true);
-        }
-    }
-
-    /// <summary>Defaults, then the values files, then -Set, then every bound parameter that names a setting.</summary>
-    protected SettingsBinder BuildSettings()
-    {
-        var binder = new SettingsBinder(new DeploymentSettings());
-        foreach (var valuesPath in ValuesPath ?? [])
-        {
-            var path = GetUnresolvedProviderPathFromPSPath(valuesPath);
-            WriteVerbose($"reading values from {path}");
-            binder.Bind(System.IO.Path.GetExtension(path).Equals(".psd1", StringComparison.OrdinalIgnoreCase) ? Psd1Values.Load(path) : YamlValues.Load(path));
-        }
-        foreach (var expression in Set ?? [])
-        {
-            binder.Bind(SettingsBinder.ParseSet(expression));
-        }
-        ApplyParameters(binder, GetType(), MyInvocation.BoundParameters.Select(p => KeyValuePair.Create(p.Key, Unwrap(p.Value))), WriteVerbose);
-        ApplyCmdletParameters(binder);
-        return binder;
-    }
-
-    private static object? Unwrap(object? bound) => bound switch
-    {
-        SwitchParameter sw => sw.IsPresent,
-        PSObject pso => pso.BaseObject,
-        _ => bound,
-    };
-
-    /// <summary>
-    /// Sets the setting each bound parameter names, checked like a value. A parameter that is neither a setting nor
-    /// marked <see cref="RenderInputAttribute"/> is a bug in the cmdlet, reported instead of skipped.
-    /// </summary>
-    internal static void ApplyParameters(SettingsBinder binder, Type cmdletType, IEnumerable<KeyValuePair<string, object?>> bound, Action<string> verbose)
-    {
-        foreach (var (name, value) in bound)
-        {
-            var parameter = cmdletType.GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
-            if (parameter is null || parameter.GetCustomAttribute<ParameterAttribute>() is null || parameter.GetCustomAttribute<RenderInputAttribute>() is not null)
-            {
-                continue; // common parameters (-Verbose, -WhatIf) and render inputs
-            }
-            var key = ValuesSchema.ForProperty(name)
-                ?? throw new InvalidOperationException($"parameter -{name} of {cmdletType.Name} names no deployment setting and is not a render input");
-            verbose($"setting {key.Key} from parameter -{name}");
-            binder.BindParameter(key.Property.Name, name, value);
         }
     }
 
@@ -173,18 +102,5 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
         var x = property.GetValue(a);
         var y = property.GetValue(b);
         return x is System.Collections.ICollection cx && y is System.Collections.ICollection cy ? cx.Count == 0 && cy.Count == 0 : Equals(x, y);
-    }
-
-    /// <summary>A selector (topology, component) from a parameter or the values; a clear error when neither gave it.</summary>
-    protected static T Selector<T>(string? value, string key, string parameter) where T : struct, Enum
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            throw new NebulaGCException(ErrorIds.SelectorMissing,
-                $"no {key}: pass -{parameter} ({string.Join(", ", Enum.GetNames<T>())}) or set '{key}' in a values file", key);
-        }
-        return !char.IsDigit(value[0]) && Enum.TryParse<T>(value, ignoreCase: true, out var result) && Enum.IsDefined(result)
-            ? result
-            : throw new NebulaGCException(ErrorIds.ValuesInvalidValue, $"{key} '{value}' is not one of {string.Join(", ", Enum.GetNames<T>())}", key);
     }
 }
