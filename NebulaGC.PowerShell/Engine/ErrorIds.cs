@@ -9,6 +9,10 @@ public enum ErrorKind
     WriteError,
     NotInstalled,
     InvalidResult,
+    ResourceBusy,
+    ResourceUnavailable,
+    OperationTimeout,
+    InvalidOperation,
     PermissionDenied,
 }
 
@@ -25,6 +29,10 @@ public static class ErrorIds
     public static readonly ErrorId ValuesFileInvalid = new(nameof(ValuesFileInvalid), ErrorKind.InvalidData);
     public static readonly ErrorId ValuesUnknownKey = new(nameof(ValuesUnknownKey), ErrorKind.InvalidData);
     public static readonly ErrorId ValuesInvalidValue = new(nameof(ValuesInvalidValue), ErrorKind.InvalidData);
+    public static readonly ErrorId ValuesDuplicateKey = new(nameof(ValuesDuplicateKey), ErrorKind.InvalidData);
+    public static readonly ErrorId ValuesSetInvalid = new(nameof(ValuesSetInvalid), ErrorKind.InvalidArgument);
+    public static readonly ErrorId SettingNotUsed = new(nameof(SettingNotUsed), ErrorKind.InvalidArgument);
+    public static readonly ErrorId SelectorMissing = new(nameof(SelectorMissing), ErrorKind.InvalidArgument);
     public static readonly ErrorId TemplateNotFound = new(nameof(TemplateNotFound), ErrorKind.ObjectNotFound);
     public static readonly ErrorId TemplateSyntaxError = new(nameof(TemplateSyntaxError), ErrorKind.InvalidData);
     public static readonly ErrorId TemplateRenderFailed = new(nameof(TemplateRenderFailed), ErrorKind.InvalidResult);
@@ -38,6 +46,29 @@ public static class ErrorIds
     public static readonly ErrorId FileWriteFailed = new(nameof(FileWriteFailed), ErrorKind.WriteError);
     public static readonly ErrorId DeploymentPathNotFound = new(nameof(DeploymentPathNotFound), ErrorKind.ObjectNotFound);
     public static readonly ErrorId ValidatorNotInstalled = new(nameof(ValidatorNotInstalled), ErrorKind.NotInstalled);
+    public static readonly ErrorId DeploymentCheckFailed = new(nameof(DeploymentCheckFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId BackupSourceNotFound = new(nameof(BackupSourceNotFound), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId BackupDestinationNotFound = new(nameof(BackupDestinationNotFound), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId BackupDestinationExists = new(nameof(BackupDestinationExists), ErrorKind.WriteError);
+    public static readonly ErrorId BackupIntegrityFailed = new(nameof(BackupIntegrityFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId BackupFailed = new(nameof(BackupFailed), ErrorKind.WriteError);
+    public static readonly ErrorId RestoreTargetNotFound = new(nameof(RestoreTargetNotFound), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId RestoreSourceNotFound = new(nameof(RestoreSourceNotFound), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId RestoreSourceCorrupt = new(nameof(RestoreSourceCorrupt), ErrorKind.InvalidData);
+    public static readonly ErrorId RestoreSchemaTooNew = new(nameof(RestoreSchemaTooNew), ErrorKind.InvalidData);
+    public static readonly ErrorId RestoreDatabaseInUse = new(nameof(RestoreDatabaseInUse), ErrorKind.ResourceBusy);
+    public static readonly ErrorId RestoreReplicaEmpty = new(nameof(RestoreReplicaEmpty), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId LitestreamNotFound = new(nameof(LitestreamNotFound), ErrorKind.NotInstalled);
+    public static readonly ErrorId LitestreamRestoreFailed = new(nameof(LitestreamRestoreFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId ServiceControlFailed = new(nameof(ServiceControlFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId ServerNotReady = new(nameof(ServerNotReady), ErrorKind.OperationTimeout);
+    public static readonly ErrorId InstanceEndpointInvalid = new(nameof(InstanceEndpointInvalid), ErrorKind.InvalidArgument);
+    public static readonly ErrorId FailoverInvalidRequest = new(nameof(FailoverInvalidRequest), ErrorKind.InvalidArgument);
+    public static readonly ErrorId FailoverTargetUnreachable = new(nameof(FailoverTargetUnreachable), ErrorKind.ResourceUnavailable);
+    public static readonly ErrorId FailoverOldMasterAlive = new(nameof(FailoverOldMasterAlive), ErrorKind.InvalidOperation);
+    public static readonly ErrorId FailoverCatchUpTimeout = new(nameof(FailoverCatchUpTimeout), ErrorKind.OperationTimeout);
+    public static readonly ErrorId FailoverVerificationFailed = new(nameof(FailoverVerificationFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId FailoverStepFailed = new(nameof(FailoverStepFailed), ErrorKind.InvalidResult);
     public static readonly ErrorId ReleaseSourceNotFound = new(nameof(ReleaseSourceNotFound), ErrorKind.ObjectNotFound);
     public static readonly ErrorId ReleaseSourceInvalid = new(nameof(ReleaseSourceInvalid), ErrorKind.InvalidData);
     public static readonly ErrorId ReleaseChecksumMismatch = new(nameof(ReleaseChecksumMismatch), ErrorKind.InvalidData);
