@@ -45,6 +45,10 @@ public static class ServerHost
         var metricsEndpoint = options.MetricsAddress is null ? null : ListenAddress.Parse(options.MetricsAddress, "metrics address");
         var tlsCertificate = options.TlsCertificate is null ? null : LoadCertificate(options.TlsCertificate, options.TlsKey);
         var (proxies, proxyNetworks) = ParseTrustedProxies(options.TrustedProxies);
+        if (options.AdminSocket is not null && !Path.IsPathRooted(options.AdminSocket))
+        {
+            throw new ConfigurationError($"admin socket '{options.AdminSocket}' must be an absolute path (--admin-socket, NEBULAGC_ADMIN_SOCKET)");
+        }
         var metrics = new ServerMetrics(StatusService.ProductVersion);
         var connectionLimit = new PerAddressConnectionLimit(options.MaxConnectionsPerIp,
             address => proxies.Contains(address) || proxyNetworks.Any(network => network.Contains(address)));
