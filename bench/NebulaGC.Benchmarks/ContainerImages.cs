@@ -48,11 +48,15 @@ public sealed class ContainerImages : IDisposable
             Directory.Delete(context, recursive: true);
         }
 
-        // The publish stage's output: /out/<binary>, /out/nebula and the empty /out/state/ the runtime stage copies to make
-        // its writable directories without a RUN.
+        // The publish stage's output: /out/<binary>, the native libraries published beside it (SQLite), /out/nebula and the
+        // empty /out/state/ the runtime stage copies to make its writable directories without a RUN.
         string publish = Path.Combine(context, "publish");
         Directory.CreateDirectory(Path.Combine(publish, "state"));
         File.Copy(binary, Path.Combine(publish, Path.GetFileName(binary)));
+        foreach (string library in Directory.GetFiles(publishDirectory, "*.so"))
+        {
+            File.Copy(library, Path.Combine(publish, Path.GetFileName(library)));
+        }
         File.Copy(nebula, Path.Combine(publish, "nebula"));
 
         // The runtime base: the libraries at the paths the dynamic loader looks for them, and the directories a
@@ -62,7 +66,7 @@ public sealed class ContainerImages : IDisposable
         {
             Directory.CreateDirectory(Path.Combine(runtime, directory));
         }
-        foreach (string library in SharedLibraries([binary, nebula]))
+        foreach (string library in SharedLibraries([binary, nebula, .. Directory.GetFiles(publishDirectory, "*.so")]))
         {
             string target = Path.Combine(runtime, library.TrimStart('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -97,9 +101,15 @@ public sealed class ContainerImages : IDisposable
         return result.ExitCode == 0 ? result.StdOut : throw new InvalidOperationException($"podman {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.StdErr}");
     }
 
-    /// <summary>Starts a container detached with the options every run here needs; returns its id.</summary>
-    public string RunDetached(string image, params string[] options) =>
-        Podman(["run", "-d", "--network", "host", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", .. options, image]).Trim();
+    /// <summary>Starts a container detached; returns its id.</summary>
+    public string RunDetached(string image, params string[] options) => Podman(["run", "-d", .. RunOptions, .. options, image]).Trim();
+
+    /// <summary>Runs <paramref name="command"/> (arguments to the image's entrypoint, or to <paramref name="entrypoint"/>) to its end; returns stdout.</summary>
+    public string RunToEnd(string image, string? entrypoint, params string[] command) =>
+        Podman(["run", "--rm", .. RunOptions, .. entrypoint is null ? Array.Empty<string>() : ["--entrypoint", entrypoint], image, .. command]);
+
+    /// <summary>What every container here needs: the host network (no CNI setup), and file limits a rootful podman here accepts.</summary>
+    private static readonly string[] RunOptions = ["--network", "host", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"];
 
     public void Dispose()
     {
