@@ -26,6 +26,7 @@ public static class AtomicFile
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);
             }
+            File.SetUnixFileMode(temp, mode); // the umask may have narrowed the creation mode
             File.Move(temp, path, overwrite: true);
         }
         catch

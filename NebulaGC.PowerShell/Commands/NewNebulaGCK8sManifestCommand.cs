@@ -6,11 +6,8 @@ namespace NebulaGC.PowerShell.Commands;
 /// <summary>New-NebulaGCK8sManifest: a kustomize base for the Single, Litestream or LiteFS topology.</summary>
 [Cmdlet(VerbsCommon.New, "NebulaGCK8sManifest", SupportsShouldProcess = true)]
 [OutputType(typeof(RenderedFile))]
-public sealed class NewNebulaGCK8sManifestCommand : ReplicaRenderCmdletBase
+public sealed class NewNebulaGCK8sManifestCommand : TopologyRenderCmdletBase
 {
-    [Parameter(Mandatory = true)]
-    public Topology Topology { get; set; }
-
     [Parameter]
     public string? Namespace { get; set; }
 
@@ -18,18 +15,7 @@ public sealed class NewNebulaGCK8sManifestCommand : ReplicaRenderCmdletBase
     public string? DaemonNamespace { get; set; }
 
     [Parameter]
-    public string? Image { get; set; }
-
-    [Parameter]
     public string? DaemonImage { get; set; }
-
-    [Parameter]
-    [ValidateRange(1, 65535)]
-    public int Port { get; set; }
-
-    [Parameter]
-    [ValidateRange(0, 65535)]
-    public int MetricsPort { get; set; }
 
     [Parameter]
     public ServiceType ServiceType { get; set; }
@@ -45,10 +31,6 @@ public sealed class NewNebulaGCK8sManifestCommand : ReplicaRenderCmdletBase
 
     [Parameter]
     public string? ConsulUrl { get; set; }
-
-    [Parameter]
-    [ValidateRange(1, 9)]
-    public int LiteFSReplicas { get; set; }
 
     protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context)
     {

@@ -19,6 +19,7 @@ public sealed class NewNebulaGCLiteFSConfigCommand : RenderCmdletBase
 
     /// <summary>This node's host name (Consul lease); default: $HOSTNAME expanded by LiteFS at start.</summary>
     [Parameter]
+    [RenderInput]
     public string Hostname { get; set; } = "${HOSTNAME}";
 
     [Parameter]

@@ -10,6 +10,7 @@ public sealed class NewNebulaGCLitestreamConfigCommand : ReplicaRenderCmdletBase
 {
     /// <summary>The database to replicate; default: the settings' DataDir/DbFileName.</summary>
     [Parameter]
+    [RenderInput]
     public string? DatabasePath { get; set; }
 
     [Parameter]

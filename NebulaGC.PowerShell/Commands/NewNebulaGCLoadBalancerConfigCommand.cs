@@ -9,10 +9,12 @@ namespace NebulaGC.PowerShell.Commands;
 public sealed class NewNebulaGCLoadBalancerConfigCommand : RenderCmdletBase
 {
     [Parameter(Mandatory = true)]
+    [RenderInput]
     public LoadBalancerKind Kind { get; set; }
 
     /// <summary>Instances as host:port; names are derived (nebulagc1, nebulagc2, ...).</summary>
     [Parameter(ValueFromPipeline = true)]
+    [RenderInput]
     public string[]? Backend { get; set; }
 
     [Parameter]
@@ -20,6 +22,7 @@ public sealed class NewNebulaGCLoadBalancerConfigCommand : RenderCmdletBase
     public int LoadBalancerPort { get; set; }
 
     [Parameter]
+    [RenderInput]
     public string NginxPidPath { get; set; } = "/run/nginx.pid";
 
     private readonly List<string> _backends = [];

@@ -10,6 +10,7 @@ public sealed class NewNebulaGCMonitoringCommand : RenderCmdletBase
 {
     /// <summary>Add LiteFS alert rules (LiteFS topology).</summary>
     [Parameter]
+    [RenderInput]
     public SwitchParameter IncludeLiteFS { get; set; }
 
     protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context) =>

@@ -9,9 +9,11 @@ namespace NebulaGC.PowerShell.Commands;
 public sealed class NewNebulaGCSecretCommand : RenderCmdletBase
 {
     [Parameter]
+    [RenderInput]
     public SecretKind Kind { get; set; } = SecretKind.HmacSecret;
 
     [Parameter]
+    [RenderInput]
     public SecretFormat Format { get; set; } = SecretFormat.EnvFile;
 
     [Parameter]
@@ -19,6 +21,7 @@ public sealed class NewNebulaGCSecretCommand : RenderCmdletBase
 
     /// <summary>Replace an existing secret file (rotation). Without it an existing file is kept.</summary>
     [Parameter]
+    [RenderInput]
     public SwitchParameter Force { get; set; }
 
     protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context) =>

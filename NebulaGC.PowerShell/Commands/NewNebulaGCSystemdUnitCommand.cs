@@ -6,9 +6,10 @@ namespace NebulaGC.PowerShell.Commands;
 /// <summary>New-NebulaGCSystemdUnit: hardened systemd units for the server, daemon, Litestream and LiteFS.</summary>
 [Cmdlet(VerbsCommon.New, "NebulaGCSystemdUnit", SupportsShouldProcess = true)]
 [OutputType(typeof(RenderedFile))]
-public sealed class NewNebulaGCSystemdUnitCommand : RenderCmdletBase
+public sealed class NewNebulaGCSystemdUnitCommand : ServerRenderCmdletBase
 {
     [Parameter(Mandatory = true)]
+    [RenderInput]
     public SystemdComponent Component { get; set; }
 
     [Parameter]
@@ -21,18 +22,7 @@ public sealed class NewNebulaGCSystemdUnitCommand : RenderCmdletBase
     public string? ConfigDir { get; set; }
 
     [Parameter]
-    public string? DataDir { get; set; }
-
-    [Parameter]
     public string? ListenHost { get; set; }
-
-    [Parameter]
-    [ValidateRange(1, 65535)]
-    public int Port { get; set; }
-
-    [Parameter]
-    [ValidateRange(0, 65535)]
-    public int MetricsPort { get; set; }
 
     [Parameter]
     public string? PublicUrl { get; set; }
@@ -42,10 +32,12 @@ public sealed class NewNebulaGCSystemdUnitCommand : RenderCmdletBase
 
     /// <summary>Where the litestream executable lives (Component Litestream).</summary>
     [Parameter]
+    [RenderInput]
     public string LitestreamBinary { get; set; } = "/usr/local/bin/litestream";
 
     /// <summary>Where the litefs executable lives (Component LiteFS).</summary>
     [Parameter]
+    [RenderInput]
     public string LiteFSBinary { get; set; } = "/usr/local/bin/litefs";
 
     protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context) =>

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using System.Reflection;
 using System.Management.Automation.Language;
 using NebulaGC.PowerShell.Rendering;
 
@@ -13,18 +14,22 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
 {
     /// <summary>Output directory. Without it the rendered files are written to the pipeline and nothing is written to disk.</summary>
     [Parameter(Position = 0)]
+    [RenderInput]
     public string? Path { get; set; }
 
     /// <summary>A YAML (.yml/.yaml) or PowerShell data (.psd1) file of settings, like Helm values.</summary>
     [Parameter]
+    [RenderInput]
     public string? ValuesPath { get; set; }
 
     /// <summary>A directory laid out like templates/ whose files replace the embedded templates of the same name.</summary>
     [Parameter]
+    [RenderInput]
     public string? TemplatePath { get; set; }
 
     /// <summary>Also emit the file objects when writing under -Path.</summary>
     [Parameter]
+    [RenderInput]
     public SwitchParameter PassThru { get; set; }
 
     /// <summary>Prefix of every rendered object name.</summary>
@@ -66,15 +71,34 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
             WriteVerbose($"reading values from {path}");
             SettingsBinder.Apply(settings, LoadValues(path), $"values file '{path}'");
         }
-        foreach (var (name, bound) in MyInvocation.BoundParameters)
+        ApplyParameters(settings, GetType(),
+            MyInvocation.BoundParameters.Select(p => KeyValuePair.Create(p.Key, Unwrap(p.Value))), WriteVerbose);
+        return settings;
+    }
+
+    private static object? Unwrap(object? bound) => bound switch
+    {
+        SwitchParameter sw => sw.IsPresent,
+        PSObject pso => pso.BaseObject,
+        _ => bound,
+    };
+
+    /// <summary>
+    /// Sets the setting each bound parameter names. A parameter that is neither a setting nor marked
+    /// <see cref="RenderInputAttribute"/> is a bug in the cmdlet, reported instead of skipped.
+    /// </summary>
+    internal static void ApplyParameters(DeploymentSettings settings, Type cmdletType, IEnumerable<KeyValuePair<string, object?>> bound, Action<string> verbose)
+    {
+        foreach (var (name, value) in bound)
         {
-            var property = SettingsBinder.FindProperty(typeof(DeploymentSettings), name);
-            if (property is null)
+            var parameter = cmdletType.GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
+            if (parameter is null || parameter.GetCustomAttribute<ParameterAttribute>() is null || parameter.GetCustomAttribute<RenderInputAttribute>() is not null)
             {
-                continue;
+                continue; // common parameters (-Verbose, -WhatIf) and render inputs
             }
-            var value = bound is SwitchParameter sw ? sw.IsPresent : bound is PSObject pso ? pso.BaseObject : bound;
-            WriteVerbose($"setting {property.Name} from parameter -{name}");
+            var property = SettingsBinder.FindProperty(typeof(DeploymentSettings), name)
+                ?? throw new InvalidOperationException($"parameter -{name} of {cmdletType.Name} names no deployment setting and is not a render input");
+            verbose($"setting {property.Name} from parameter -{name}");
             if (value is not null && property.PropertyType.IsInstanceOfType(value))
             {
                 property.SetValue(settings, value);
@@ -85,7 +109,6 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
                 SettingsBinder.Apply(settings, new Hashtable { [property.Name] = value }, $"parameter -{name}");
             }
         }
-        return settings;
     }
 
     private static IDictionary LoadValues(string path)

@@ -6,11 +6,13 @@ namespace NebulaGC.PowerShell.Commands;
 /// <summary>
 /// Render cmdlets that may write a litestream.yml (Litestream config, Kubernetes and compose topologies) share
 /// the replica parameters: one replica per -Replica type, all with the same bucket/endpoint settings. A values
-/// file's Replicas list can instead give each replica its own settings.
+/// file's Replicas list can instead give each replica its own settings. They are render inputs because
+/// <see cref="ApplyReplicaParameters"/> turns them into the Replicas setting, not one setting each.
 /// </summary>
 public abstract class ReplicaRenderCmdletBase : RenderCmdletBase
 {
     [Parameter]
+    [RenderInput]
     public ReplicaType[]? Replica { get; set; }
 
     [Parameter]
@@ -18,27 +20,35 @@ public abstract class ReplicaRenderCmdletBase : RenderCmdletBase
     public string? LitestreamVersion { get; set; }
 
     [Parameter]
+    [RenderInput]
     public string? Bucket { get; set; }
 
     [Parameter]
+    [RenderInput]
     public string? ReplicaPath { get; set; }
 
     [Parameter]
+    [RenderInput]
     public string? Endpoint { get; set; }
 
     [Parameter]
+    [RenderInput]
     public string? Region { get; set; }
 
     [Parameter]
+    [RenderInput]
     public string? AccountName { get; set; }
 
     [Parameter]
+    [RenderInput]
     public string? SftpHost { get; set; }
 
     [Parameter]
+    [RenderInput]
     public string? SftpUser { get; set; }
 
     [Parameter]
+    [RenderInput]
     public SwitchParameter ForcePathStyle { get; set; }
 
     /// <summary>Replaces the settings' replicas with one per -Replica type, when -Replica was given.</summary>

@@ -1,10 +1,11 @@
 using System.Text;
+using NebulaGC.Client.Platform;
 
 namespace NebulaGC.PowerShell.Rendering;
 
 /// <summary>
-/// Writes rendered files under an output directory: atomically (temp file in the same directory, fsync,
-/// rename), with their mode, and only when the bytes differ, so re-running a render changes nothing.
+/// Writes rendered files under an output directory with their mode, only when the bytes or the mode differ (so
+/// re-running a render changes nothing), each one through <see cref="AtomicFile"/>.
 /// </summary>
 public static class ArtifactWriter
 {
@@ -23,8 +24,9 @@ public static class ArtifactWriter
         var target = Path.GetFullPath(Path.Combine(outputDir, file.RelativePath));
         file.Path = target;
         var bytes = Utf8NoBom.GetBytes(file.Content);
-        var mode = OperatingSystem.IsWindows() ? 0 : (UnixFileMode)file.Mode;
-        if (File.Exists(target))
+        var mode = (UnixFileMode)file.Mode;
+        var exists = File.Exists(target);
+        if (exists)
         {
             if (file.CreateOnly)
             {
@@ -32,60 +34,28 @@ public static class ArtifactWriter
                 file.Status = RenderStatus.Kept;
                 return;
             }
-            if (File.ReadAllBytes(target).AsSpan().SequenceEqual(bytes) && ModeOf(target) == mode)
+            if (File.ReadAllBytes(target).AsSpan().SequenceEqual(bytes) && File.GetUnixFileMode(target) == mode)
             {
                 reporter.Verbose($"{target}: unchanged");
                 file.Status = RenderStatus.Unchanged;
                 return;
             }
         }
-        var exists = File.Exists(target);
         if (!reporter.ShouldProcess(target, exists ? $"Update {file.Kind} file (mode {file.ModeText})" : $"Create {file.Kind} file (mode {file.ModeText})"))
         {
             file.Status = RenderStatus.Skipped;
             return;
         }
-        var dir = Path.GetDirectoryName(target)!;
-        var temp = Path.Combine(dir, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            Directory.CreateDirectory(dir);
-            // Create the temp file with its final mode so a secret is never readable by others, not even briefly.
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = mode;
-            }
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, mode); // umask may have narrowed it
-            }
-            File.Move(temp, target, overwrite: true);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            AtomicFile.WriteAllBytes(target, bytes, mode);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
             throw new NebulaGCException(ErrorIds.FileWriteFailed, $"writing '{target}': {e.Message}", target, e);
         }
         reporter.Verbose($"{target}: {(exists ? "updated" : "created")} ({file.Kind}, mode {file.ModeText})");
         file.Status = exists ? RenderStatus.Updated : RenderStatus.Created;
-    }
-
-    private static UnixFileMode ModeOf(string path) => OperatingSystem.IsWindows() ? 0 : File.GetUnixFileMode(path);
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
     }
 }

@@ -158,10 +158,6 @@ public sealed partial class DeploymentValidator(IReporter reporter, ToolRunner? 
 
     private static ValidationResult CheckMode(string file)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return new ValidationResult { Path = file, Validator = "mode 0600", Status = ValidationStatus.Skipped, Detail = "no Unix modes here" };
-        }
         var mode = File.GetUnixFileMode(file);
         var open = mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
         return new ValidationResult

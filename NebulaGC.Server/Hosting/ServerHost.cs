@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Api.Admin;
 using NebulaGC.Server.Api.Auth;
@@ -38,7 +37,7 @@ public static class ServerHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "nebulagc-server" });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new SerilogLoggerProvider(logger));
-        builder.Host.UseSystemd();
+        builder.Services.AddSystemdNotification();
 
         var metricsEndpoint = options.MetricsAddress is null ? null : ListenAddress.Parse(options.MetricsAddress, "metrics address");
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -120,9 +119,6 @@ public static class ServerHost
         builder.Services.AddSingleton<HeartbeatService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeartbeatService>());
         builder.Services.AddHostedService<LiteFsRoleWatcher>();
-        // UseSystemd registers the notifier only when systemd started the process; the watchdog needs it either way
-        // (it stays idle without NOTIFY_SOCKET).
-        builder.Services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
         builder.Services.AddHostedService<SystemdWatchdog>();
         builder.Services.AddSingleton<ControlPlaneLighthouses>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneLighthouses>());

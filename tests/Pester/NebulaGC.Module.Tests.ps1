@@ -47,6 +47,11 @@ Describe 'The packaged NebulaGC module' {
         Get-FormatData -TypeName 'NebulaGC.PowerShell.Validation.ValidationResult' | Should -Not -BeNullOrEmpty
     }
 
+    It 'ships only the assemblies it loads: no NebulaGC.Client, no BouncyCastle' {
+        # A new dependency must be a deliberate change to this list.
+        (Get-ChildItem $ModuleDir -Filter '*.dll').Name | Sort-Object | Should -Be @('NebulaGC.dll', 'Scriban.Signed.dll', 'YamlDotNet.dll')
+    }
+
     It 'is packed as a .nupkg for a PowerShell repository' {
         $nupkg = Join-Path $repo "out/packages/NebulaGC.$Version.nupkg"
         $nupkg | Should -Exist

@@ -10,7 +10,22 @@ public sealed class SystemdWatchdogTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
+    public async Task With_NOTIFY_SOCKET_set_the_server_sends_READY_though_its_parent_is_not_systemd()
+    {
+        // The test host is the parent here, as an invisible parent is under ProtectProc=invisible: READY=1 must still come.
+        var messages = await NotificationsUntil("READY=1", watchdogUsec: null);
+        Assert.Contains("READY=1", messages);
+    }
+
+    [Fact]
     public async Task Under_a_systemd_watchdog_the_server_pings_watchdog_on_the_notify_socket()
+    {
+        var messages = await NotificationsUntil("WATCHDOG=1", watchdogUsec: "1000000");
+        Assert.Contains("WATCHDOG=1", messages);
+    }
+
+    /// <summary>Runs <c>serve</c> with <c>NOTIFY_SOCKET</c> on a socket of ours and collects datagrams until <paramref name="wanted"/> arrives.</summary>
+    private async Task<List<string>> NotificationsUntil(string wanted, string? watchdogUsec)
     {
         var socketPath = _dir.File("notify.sock");
         using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
@@ -20,16 +35,24 @@ public sealed class SystemdWatchdogTests : IDisposable
         {
             ["NEBULAGC_HMAC_SECRET"] = TestServer.Secret,
             ["NOTIFY_SOCKET"] = socketPath,
-            ["WATCHDOG_USEC"] = "1000000",
         };
+        if (watchdogUsec is not null)
+        {
+            env["WATCHDOG_USEC"] = watchdogUsec;
+        }
         using var server = await ServerProcess.StartServeAsync(
             ["serve", "--master", "--db", _dir.File("nebulagc.db"), "--listen", $"127.0.0.1:{port}", "--instance-id", "wd", "--admin-socket", ""], env, $"http://127.0.0.1:{port}");
         try
         {
+            var messages = new List<string>();
             var buffer = new byte[256];
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            var received = Encoding.ASCII.GetString(buffer, 0, await notify.ReceiveAsync(buffer, SocketFlags.None, timeout.Token));
-            Assert.Equal("WATCHDOG=1", received);
+            while (!messages.Contains(wanted))
+            {
+                var received = await notify.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+                messages.AddRange(Encoding.ASCII.GetString(buffer, 0, received).Split('\n'));
+            }
+            return messages;
         }
         finally
         {

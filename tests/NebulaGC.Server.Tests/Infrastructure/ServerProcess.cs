@@ -68,8 +68,9 @@ public static class ServerProcess
                     return process;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or too slow to answer on a loaded machine: ask again until the deadline.
             }
             if (DateTime.UtcNow > deadline)
             {

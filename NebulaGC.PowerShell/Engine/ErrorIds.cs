@@ -1,4 +1,4 @@
-namespace NebulaGC.PowerShell.Rendering;
+namespace NebulaGC.PowerShell.Engine;
 
 /// <summary>What kind of failure an <see cref="ErrorId"/> is; the cmdlet layer maps it 1:1 onto ErrorCategory.</summary>
 public enum ErrorKind

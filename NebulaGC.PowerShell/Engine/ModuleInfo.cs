@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace NebulaGC.PowerShell.Rendering;
+namespace NebulaGC.PowerShell.Engine;
 
 /// <summary>The module's version, from the one version in Directory.Build.props.</summary>
 public static class ModuleInfo
