@@ -16,9 +16,17 @@ public sealed record AuthenticationResult(AuthenticatedNode? Node, string? Failu
     public static AuthenticationResult Fail(string reason) => new(null, reason);
 }
 
-/// <summary>Checks a request's credentials against the database. Knows nothing of HTTP.</summary>
-public sealed class NodeAuthenticator(Database database, TokenService tokens, TimeProvider time)
+/// <summary>
+/// Checks a request's credentials against the read model (memory; SQLite only on a miss). Knows nothing of HTTP.
+/// Every attempt with well-formed ids costs the same: both tokens are hashed and compared in constant time even when the
+/// cluster or node does not exist or an earlier check already failed, so the time taken says nothing about which part
+/// was wrong.
+/// </summary>
+public sealed class NodeAuthenticator(ReadModel model, TokenService tokens, TimeProvider time)
 {
+    /// <summary>Compared against when there is no stored hash, so a missing row costs what a wrong token does.</summary>
+    private static readonly byte[] NoHash = new byte[32];
+
     public AuthenticationResult Authenticate(PresentedCredentials presented)
     {
         if (Missing(presented) is { } header)
@@ -37,42 +45,42 @@ public sealed class NodeAuthenticator(Database database, TokenService tokens, Ti
         {
             return AuthenticationResult.Fail($"malformed {NebulaHeaders.NodeId}");
         }
-        return database.Read(c =>
+        var cluster = model.Cluster(clusterId);
+        var node = cluster is null ? null : model.Node(clusterId, nodeId);
+        // Both comparisons always run; the reasons below are for the log only (the client sees one generic 401).
+        bool clusterTokenMatches = ClusterTokenMatches(cluster, presented.ClusterToken!);
+        bool nodeTokenMatches = tokens.Matches(presented.NodeToken, node?.TokenHash ?? NoHash);
+        if (cluster is null)
         {
-            var cluster = ClusterStore.Find(c, null, clusterId);
-            if (cluster is null)
-            {
-                return AuthenticationResult.Fail("unknown cluster");
-            }
-            if (cluster.TenantId != tenantId)
-            {
-                return AuthenticationResult.Fail("cluster does not belong to the tenant");
-            }
-            if (!ClusterTokenMatches(cluster, presented.ClusterToken!))
-            {
-                return AuthenticationResult.Fail("cluster token mismatch");
-            }
-            var node = NodeStore.Find(c, null, clusterId, nodeId);
-            if (node is null)
-            {
-                return AuthenticationResult.Fail("unknown node in cluster");
-            }
-            if (!tokens.Matches(presented.NodeToken, node.TokenHash))
-            {
-                return AuthenticationResult.Fail("node token mismatch");
-            }
-            return new AuthenticationResult(new AuthenticatedNode(tenantId, clusterId, nodeId, node.Name, node.IsAdmin, presented.ClusterToken!), null);
-        });
+            return AuthenticationResult.Fail("unknown cluster");
+        }
+        if (cluster.TenantId != tenantId)
+        {
+            return AuthenticationResult.Fail("cluster does not belong to the tenant");
+        }
+        if (!clusterTokenMatches)
+        {
+            return AuthenticationResult.Fail("cluster token mismatch");
+        }
+        if (node is null)
+        {
+            return AuthenticationResult.Fail("unknown node in cluster");
+        }
+        if (!nodeTokenMatches)
+        {
+            return AuthenticationResult.Fail("node token mismatch");
+        }
+        return new AuthenticationResult(new AuthenticatedNode(tenantId, clusterId, nodeId, node.Name, node.IsAdmin, presented.ClusterToken!), null);
     }
 
-    private bool ClusterTokenMatches(ClusterRow cluster, string presented)
+    private bool ClusterTokenMatches(ClusterRow? cluster, string presented)
     {
-        if (tokens.Matches(presented, cluster.TokenHash))
-        {
-            return true;
-        }
+        // Current and previous token are both compared, whatever the first result: a rotation's grace period must not show.
+        bool current = tokens.Matches(presented, cluster?.TokenHash ?? NoHash);
+        bool previous = tokens.Matches(presented, cluster?.PreviousTokenHash ?? NoHash);
         // During a rotation's grace period the previous token still opens the door.
-        return cluster.PreviousTokenExpiresAt is { } until && time.GetUtcNow() < until && tokens.Matches(presented, cluster.PreviousTokenHash);
+        bool previousValid = cluster?.PreviousTokenExpiresAt is { } until && time.GetUtcNow() < until && cluster.PreviousTokenHash is not null;
+        return current || (previous && previousValid);
     }
 
     private static string? Missing(PresentedCredentials p) =>

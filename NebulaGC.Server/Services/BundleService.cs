@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Bundles;
+using NebulaGC.Server.Data;
 using NebulaGC.Server.Data.Stores;
 using NebulaGC.Server.Domain;
 
@@ -13,7 +14,7 @@ public sealed record BundleDownload(long Version, byte[]? Data, string? Sha256)
 }
 
 /// <summary>External-PKI bundles: validated uploads stored by version, served verbatim to every node of the cluster.</summary>
-public sealed class BundleService(ServiceContext context, ManagedBundleService managed)
+public sealed class BundleService(ServiceContext context, ManagedBundleService managed, ReadModel model)
 {
     public BundleUploadResponse Upload(Guid clusterId, Guid uploaderNodeId, byte[] bundle)
     {
@@ -35,13 +36,29 @@ public sealed class BundleService(ServiceContext context, ManagedBundleService m
         return new BundleUploadResponse(version, now);
     }
 
-    public long Version(Guid clusterId) => context.Database.Read(c => ClusterStore.Version(c, null, clusterId));
+    /// <summary>The cluster's config version, from memory (see <see cref="ReadModel"/>).</summary>
+    public long Version(Guid clusterId) => (model.Cluster(clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist")).ConfigVersion;
 
     /// <summary>
     /// The node's bundle unless <paramref name="currentVersion"/> already is the cluster's version: rendered for this node in a
-    /// managed cluster, the latest upload in an external one.
+    /// managed cluster, the latest upload in an external one. "Not modified" and external bundles come from memory.
     /// </summary>
-    public BundleDownload Download(Guid clusterId, Guid nodeId, long? currentVersion) => context.Database.Snapshot((c, tx) =>
+    public BundleDownload Download(Guid clusterId, Guid nodeId, long? currentVersion)
+    {
+        var known = model.Cluster(clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
+        if (currentVersion == known.ConfigVersion)
+        {
+            return new BundleDownload(known.ConfigVersion, null, null);
+        }
+        if (known.PkiMode != ClusterService.ManagedPki && model.Bundle(clusterId, known.ConfigVersion) is { } uploaded)
+        {
+            return new BundleDownload(known.ConfigVersion, uploaded.Data, uploaded.Sha256);
+        }
+        return Render(clusterId, nodeId, currentVersion);
+    }
+
+    /// <summary>The slow path, on one consistent snapshot: a managed bundle to render, or an upload not yet in memory.</summary>
+    private BundleDownload Render(Guid clusterId, Guid nodeId, long? currentVersion) => context.Database.Snapshot((c, tx) =>
     {
         var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
         if (currentVersion == cluster.ConfigVersion)
