@@ -11,13 +11,14 @@
       Package  lay out the PowerShell module under out/NebulaGC/<version>/
       Publish  Native-AOT binaries of nebulagc-server and nebulagc under out/publish/
       Bench    run the benchmarks and print their figures
+      Examples render examples/ from the values files in examples/values/ (the docs tests fail when they drift)
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Publish', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Publish', 'Bench', 'Examples')]
     [string] $Task = 'Build',
     [string] $Configuration = 'Debug',
     # Demo: return after printing instead of serving until Ctrl+C.
@@ -40,6 +41,7 @@ $env:DOTNET_NOLOGO = '1'
 . (Join-Path $Root 'build/DemoTask.ps1')
 . (Join-Path $Root 'build/PackageTask.ps1')
 . (Join-Path $Root 'build/ToolkitPrerequisites.ps1')
+. (Join-Path $Root 'build/DocsTask.ps1')
 
 switch ($Task) {
     'Build' { Invoke-SolutionBuild -Configuration $Configuration }
@@ -48,4 +50,5 @@ switch ($Task) {
     'Package' { Invoke-PackageTask }
     'Publish' { Invoke-PublishTask }
     'Bench' { Invoke-BenchTask }
+    'Examples' { Invoke-ExamplesTask }
 }

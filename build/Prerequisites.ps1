@@ -1,7 +1,7 @@
 # Installs what the tests need, idempotently: Debian packages, npm packages, Pester.
 
 # wrk, buildah, podman, runc: the container-image tests, the benchmark and its tiny run in tests/Pester/Bench.Tests.ps1.
-$AptPackages = @('nebula', 'iputils-ping', 'iproute2', 'sqlite3', 'haproxy', 'nginx', 'prometheus', 'docker-compose', 'wrk', 'buildah', 'podman', 'runc')
+$AptPackages = @('nebula', 'iputils-ping', 'iproute2', 'sqlite3', 'haproxy', 'nginx', 'prometheus', 'docker-compose', 'curl', 'wrk', 'buildah', 'podman', 'runc')
 $PesterVersion = '5.7.1'
 
 function Install-AptPackages {
@@ -42,4 +42,5 @@ function Install-TestPrerequisites {
     Install-AptPackages $AptPackages
     Install-Pester | Out-Null
     Install-ToolkitPrerequisites | Out-Null
+    Install-DocsPrerequisites | Out-Null
 }
