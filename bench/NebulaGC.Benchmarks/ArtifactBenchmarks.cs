@@ -74,6 +74,7 @@ public static class ArtifactBenchmarks
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             ArgumentList = { "-NoProfile", "-NonInteractive", "-Command", importModule ? $"Import-Module '{Path.Combine(module, "NebulaGC.psd1")}'; {command}" : "exit 0" },
+            Environment = { ["NO_COLOR"] = "1" },
         };
         var stopwatch = Stopwatch.StartNew();
         using var process = Process.Start(startInfo)!;

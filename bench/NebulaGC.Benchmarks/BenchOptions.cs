@@ -15,6 +15,11 @@ public sealed record BenchOptions(string OutDirectory, string PublishDirectory, 
 {
     public bool Tiny { get; init; }
 
+    /// <summary>Sections to run (<c>--only http,long-poll</c>, matched by the start of their names); empty runs them all.</summary>
+    public IReadOnlyList<string> Only { get; init; } = [];
+
+    public bool Runs(string section) => Only.Count == 0 || Only.Any(o => section.StartsWith(o, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Nodes seeded for the HTTP runs: enough that no node reaches the per-node limit (100 a minute).</summary>
     public int SeededNodes => Tiny ? 40 : 6_000;
 
@@ -47,11 +52,12 @@ public sealed record BenchOptions(string OutDirectory, string PublishDirectory, 
         return new BenchOptions(
             Path.GetFullPath(Value("--out") ?? Path.Combine(root, "out", "bench")),
             Path.GetFullPath(Value("--publish") ?? Path.Combine(root, "out", "publish")),
-            Value("--baseline"),
-            Value("--module"),
+            Value("--baseline") is { } baseline ? Path.GetFullPath(baseline) : null,
+            Value("--module") is { } module ? Path.GetFullPath(module) : null,
             Value("--pwsh"))
         {
             Tiny = args.Contains("--tiny"),
+            Only = Value("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
         };
     }
 

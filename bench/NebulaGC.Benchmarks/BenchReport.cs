@@ -116,6 +116,9 @@ public static class Machine
         throw new InvalidOperationException($"no VmRSS for process {pid}");
     }
 
+    /// <summary>Linux's USER_HZ: /proc reports CPU time in these.</summary>
+    public const int ClockTicksPerSecond = 100;
+
     /// <summary>CPU time <paramref name="pid"/> has used (user + system), in clock ticks.</summary>
     public static long CpuTicks(int pid)
     {

@@ -20,6 +20,11 @@ public static class ConfigEndpoints
                 {
                     var clusterId = NodeAuthenticationFilter.Caller(http).ClusterId;
                     var waitFor = LongPoll.Duration(current_version, wait);
+                    if (waitFor == TimeSpan.Zero)
+                    {
+                        // A plain read (most requests): nothing to subscribe to.
+                        return TypedResults.Ok(new ConfigVersionResponse(bundles.Version(clusterId)));
+                    }
                     var deadline = time.GetUtcNow() + waitFor;
                     while (true)
                     {
