@@ -32,18 +32,18 @@ public static class BundleValidator
     {
         if (bundle.Length > MaxCompressedBytes)
         {
-            throw new PayloadTooLarge($"bundle is {bundle.Length} bytes; the limit is {MaxCompressedBytes} bytes (10 MiB) compressed");
+            throw new TooLarge($"bundle is {bundle.Length} bytes; the limit is {MaxCompressedBytes} bytes (10 MiB) compressed");
         }
         if (bundle.Length < 2 || bundle[0] != 0x1f || bundle[1] != 0x8b)
         {
-            throw new BadRequest("bundle is not gzip-compressed: upload a .tar.gz");
+            throw new InvalidInput("bundle is not gzip-compressed: upload a .tar.gz");
         }
         var tar = Decompress(bundle.ToArray());
         var files = ReadEntries(tar);
         var missing = RequiredFiles.Where(name => !files.ContainsKey(name)).ToList();
         if (missing.Count > 0)
         {
-            throw new BadRequest($"bundle is missing required file(s): {string.Join(", ", missing)}");
+            throw new InvalidInput($"bundle is missing required file(s): {string.Join(", ", missing)}");
         }
         CheckYaml(files["config.yml"]);
         if (files.TryGetValue("lighthouses.json", out var lighthouses))
@@ -65,14 +65,14 @@ public static class BundleValidator
             {
                 if (output.Length + read > MaxUncompressedBytes)
                 {
-                    throw new BadRequest($"bundle expands to more than {MaxUncompressedBytes} bytes (64 MiB) uncompressed");
+                    throw new InvalidInput($"bundle expands to more than {MaxUncompressedBytes} bytes (64 MiB) uncompressed");
                 }
                 output.Write(buffer, 0, read);
             }
         }
         catch (InvalidDataException ex)
         {
-            throw new BadRequest($"bundle is not valid gzip: {ex.Message}");
+            throw new InvalidInput($"bundle is not valid gzip: {ex.Message}");
         }
         output.Position = 0;
         return output;
@@ -90,19 +90,19 @@ public static class BundleValidator
                 var name = entry.Name;
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
                 {
-                    throw new BadRequest($"bundle entry '{name}' is a {TarEntryKinds.Describe(entry.EntryType)}; only regular files are allowed ({LayoutHint})");
+                    throw new InvalidInput($"bundle entry '{name}' is a {TarEntryKinds.Describe(entry.EntryType)}; only regular files are allowed ({LayoutHint})");
                 }
                 if (name.Contains('/') || name.Contains('\\') || name is "" or "." or "..")
                 {
-                    throw new BadRequest($"bundle entry '{name}' is not in the archive root; {LayoutHint}");
+                    throw new InvalidInput($"bundle entry '{name}' is not in the archive root; {LayoutHint}");
                 }
                 if (!allowed.Contains(name))
                 {
-                    throw new BadRequest($"bundle entry '{name}' is not a bundle file; allowed: {string.Join(", ", RequiredFiles.Concat(OptionalFiles))}");
+                    throw new InvalidInput($"bundle entry '{name}' is not a bundle file; allowed: {string.Join(", ", RequiredFiles.Concat(OptionalFiles))}");
                 }
                 if (files.ContainsKey(name))
                 {
-                    throw new BadRequest($"bundle holds '{name}' twice");
+                    throw new InvalidInput($"bundle holds '{name}' twice");
                 }
                 var content = new MemoryStream();
                 entry.DataStream?.CopyTo(content);
@@ -111,11 +111,11 @@ public static class BundleValidator
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
         {
-            throw new BadRequest($"bundle is not a valid tar archive: {ex.Message}");
+            throw new InvalidInput($"bundle is not a valid tar archive: {ex.Message}");
         }
         if (files.Count == 0)
         {
-            throw new BadRequest("bundle is not a valid tar archive: it holds no files");
+            throw new InvalidInput("bundle is not a valid tar archive: it holds no files");
         }
         return files;
     }
@@ -128,12 +128,12 @@ public static class BundleValidator
             yaml.Load(new StringReader(Encoding.UTF8.GetString(content)));
             if (yaml.Documents.Count != 1 || yaml.Documents[0].RootNode is not YamlMappingNode)
             {
-                throw new BadRequest("config.yml is not a Nebula config: it must be one YAML document whose top level is a mapping");
+                throw new InvalidInput("config.yml is not a Nebula config: it must be one YAML document whose top level is a mapping");
             }
         }
         catch (YamlException ex)
         {
-            throw new BadRequest($"config.yml is not valid YAML: {ex.Message}");
+            throw new InvalidInput($"config.yml is not valid YAML: {ex.Message}");
         }
     }
 
@@ -145,7 +145,7 @@ public static class BundleValidator
         }
         catch (JsonException ex)
         {
-            throw new BadRequest($"lighthouses.json is not valid JSON: {ex.Message}");
+            throw new InvalidInput($"lighthouses.json is not valid JSON: {ex.Message}");
         }
     }
 }

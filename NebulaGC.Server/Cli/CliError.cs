@@ -1,7 +1,4 @@
 namespace NebulaGC.Server.Cli;
 
-/// <summary>A failure the CLI reports as one line on stderr with a non-zero exit code (2: usage/configuration, 1: the operation failed).</summary>
-public sealed class CliError(string message, int exitCode = 1) : Exception(message)
-{
-    public int ExitCode { get; } = exitCode;
-}
+/// <summary>An operation the CLI could not carry out: one line on stderr and exit code 1 (configuration errors exit 2 instead).</summary>
+public sealed class CliError(string message) : Exception(message);

@@ -1,7 +1,6 @@
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Configuration;
 using NebulaGC.Server.Data;
-using NebulaGC.Server.Data.Stores;
 using NebulaGC.Server.Security;
 using NebulaGC.Server.Services;
 
@@ -53,10 +52,7 @@ public sealed class DirectSuperAdmin(string dbPath, Func<HmacSecret> secret) : I
             throw new CliError($"database '{dbPath}' does not exist; create it with: nebulagc-server migrate --db {dbPath}");
         }
         var database = new Database(dbPath, readOnly: true);
-        var schema = database.Read(Migrator.CurrentVersion);
-        var state = schema > 0 ? database.Read(c => HaStore.State(c, null)) : new HaStateRow(0, null, null);
-        var instanceId = InstanceIdentity.TryRead(database.Path) ?? "unknown";
-        return new ServerStatus(instanceId, "offline", state.Epoch, StatusService.ProductVersion, database.Path, schema, state.MasterUrl);
+        return StatusService.Offline(database, InstanceIdentity.TryRead(database.Path) ?? "unknown");
     }
 
     private static void RequireMigrated(Database database)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using NebulaGC.Server.Configuration;
-using NebulaGC.Server.Ha;
+using NebulaGC.Server.Domain;
 using NebulaGC.Server.Hosting;
 using NebulaGC.Server.Observability;
 using NebulaGC.Server.Security;
@@ -35,7 +35,7 @@ public static class ServeCommand
             var liteFsDirectory = parse.GetValue(liteFsDir) ?? CliOptions.Env("NEBULAGC_LITEFS_DIR");
             if (serverRole == ServerRole.LiteFs && liteFsDirectory is null)
             {
-                throw new CliError("the litefs role needs the LiteFS mount: pass --litefs-dir or set NEBULAGC_LITEFS_DIR", 2);
+                throw new ConfigurationError("the litefs role needs the LiteFS mount: pass --litefs-dir or set NEBULAGC_LITEFS_DIR");
             }
             var options = new ServerOptions
             {
@@ -94,12 +94,12 @@ public static class ServeCommand
         }
         if (declared.Count == 0)
         {
-            throw new CliError("no role given: pass --master, --replicate or --role master|replica|litefs (or set NEBULAGC_ROLE)", 2);
+            throw new ConfigurationError("no role given: pass --master, --replicate or --role master|replica|litefs (or set NEBULAGC_ROLE)");
         }
         var roles = declared.Select(Parse).Distinct().ToList();
         if (roles.Count > 1 || (master && replicate))
         {
-            throw new CliError($"conflicting roles given ({string.Join(", ", declared)}): give exactly one of master, replica or litefs", 2);
+            throw new ConfigurationError($"conflicting roles given ({string.Join(", ", declared)}): give exactly one of master, replica or litefs");
         }
         return roles[0];
     }
@@ -109,7 +109,7 @@ public static class ServeCommand
         "master" => ServerRole.Master,
         "replica" or "replicate" => ServerRole.Replica,
         "litefs" => ServerRole.LiteFs,
-        _ => throw new CliError($"role '{role}' is unknown: use master, replica or litefs", 2),
+        _ => throw new ConfigurationError($"role '{role}' is unknown: use master, replica or litefs"),
     };
 
     private static Serilog.ILogger CreateLogger(ServerOptions options)
@@ -120,7 +120,7 @@ public static class ServeCommand
         }
         catch (ArgumentException ex)
         {
-            throw new CliError(ex.Message, 2);
+            throw new ConfigurationError(ex.Message);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NebulaGC.Client.Contracts;
+using NebulaGC.Server.Domain;
 using NebulaGC.Server.Hosting;
 using NebulaGC.Server.Security;
 
@@ -45,19 +46,7 @@ public static class SuperAdminCommands
             }
             remote.Dispose();
         }
-        return new DirectSuperAdmin(dbPath, () => LoadSecret(parse.GetValue(common.SecretFile)));
-    }
-
-    private static HmacSecret LoadSecret(string? file)
-    {
-        try
-        {
-            return HmacSecret.Load(file, Environment.GetEnvironmentVariable);
-        }
-        catch (SecretConfigurationError ex)
-        {
-            throw new CliError(ex.Message, 2);
-        }
+        return new DirectSuperAdmin(dbPath, () => HmacSecret.Load(parse.GetValue(common.SecretFile), Environment.GetEnvironmentVariable));
     }
 
     private static Command Tenant(TextWriter output)
@@ -87,7 +76,7 @@ public static class SuperAdminCommands
         var name = new Option<string>("--name") { Description = "Cluster name.", Required = true };
         var overlayCidr = new Option<string?>("--overlay-cidr") { Description = "IPv4 overlay network (default 10.42.0.0/16)." };
         var pki = new Option<string?>("--pki") { Description = "managed (default: the server runs the CA) or external (upload bundles)." };
-        pki.AcceptOnlyFromAmong("managed", "external");
+        pki.AcceptOnlyFromAmong(PkiModes.ManagedName, PkiModes.ExternalName);
         var provideLighthouse = new Option<bool>("--provide-lighthouse") { Description = "Control-plane instances serve as lighthouses for this cluster." };
         var lighthousePort = new Option<int?>("--lighthouse-port") { Description = "UDP port of those lighthouses (default 4242)." };
         var createCommand = WithCommon(new Command("create", "Create a cluster; prints its cluster token once.") { tenantId, name, overlayCidr, pki, provideLighthouse, lighthousePort }, create);

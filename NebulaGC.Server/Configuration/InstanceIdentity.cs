@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using NebulaGC.Server.Cli;
 
 namespace NebulaGC.Server.Configuration;
 
@@ -39,7 +38,7 @@ public static partial class InstanceIdentity
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliError($"cannot keep an instance id in '{file}' ({ex.Message}); pass --instance-id or set NEBULAGC_INSTANCE_ID", 2);
+            throw new ConfigurationError($"cannot keep an instance id in '{file}' ({ex.Message}); pass --instance-id or set NEBULAGC_INSTANCE_ID");
         }
         return generated;
     }
@@ -55,7 +54,7 @@ public static partial class InstanceIdentity
     }
 
     private static string Validate(string value, string source) =>
-        Pattern().IsMatch(value) ? value : throw new CliError($"instance id '{value}' from {source} is invalid: use 1–63 letters, digits, '.', '_' or '-'", 2);
+        Pattern().IsMatch(value) ? value : throw new ConfigurationError($"instance id '{value}' from {source} is invalid: use 1–63 letters, digits, '.', '_' or '-'");
 
     private static string Sanitize(string host)
     {

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using NebulaGC.Server.Domain;
-
 namespace NebulaGC.Server.Configuration;
 
 public static class ListenAddress
@@ -12,7 +10,7 @@ public static class ListenAddress
         var colon = value.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 0 or > 65535)
         {
-            throw new BadRequest($"{what} '{value}' is not host:port (for example 127.0.0.1:8080)");
+            throw new ConfigurationError($"{what} '{value}' is not host:port (for example 127.0.0.1:8080)");
         }
         var host = value[..colon].Trim('[', ']');
         if (host == "localhost")
@@ -21,7 +19,7 @@ public static class ListenAddress
         }
         if (!IPAddress.TryParse(host, out var address))
         {
-            throw new BadRequest($"{what} '{value}' must name an IP address (or localhost), not '{host}'");
+            throw new ConfigurationError($"{what} '{value}' must name an IP address (or localhost), not '{host}'");
         }
         return new IPEndPoint(address, port);
     }

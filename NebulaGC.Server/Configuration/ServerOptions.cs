@@ -1,4 +1,4 @@
-using NebulaGC.Server.Ha;
+using NebulaGC.Server.Domain;
 
 namespace NebulaGC.Server.Configuration;
 

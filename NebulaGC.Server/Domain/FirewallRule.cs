@@ -17,12 +17,12 @@ public sealed partial record FirewallRule(string Proto, string Port, string? Gro
         var match = Pattern().Match(text ?? "");
         if (!match.Success)
         {
-            throw new BadRequest($"firewall rule '{text}' is not PROTO/PORT[@GROUP] (proto any|tcp|udp|icmp; port any, 443 or 8000-8080), e.g. tcp/22@admins");
+            throw new InvalidInput($"firewall rule '{text}' is not PROTO/PORT[@GROUP] (proto any|tcp|udp|icmp; port any, 443 or 8000-8080), e.g. tcp/22@admins");
         }
         var port = match.Groups["port"].Value;
         if (port != "any" && port.Split('-').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).Any(p => p is < 1 or > 65535))
         {
-            throw new BadRequest($"firewall rule '{text}' has a port outside 1–65535");
+            throw new InvalidInput($"firewall rule '{text}' has a port outside 1–65535");
         }
         return new FirewallRule(match.Groups["proto"].Value, port, match.Groups["group"].Success ? match.Groups["group"].Value : null);
     }

@@ -20,7 +20,7 @@ public static partial class Validation
     {
         if (string.IsNullOrEmpty(value) || !NamePattern().IsMatch(value))
         {
-            throw new BadRequest($"{what} name '{value}' is invalid: use 1–63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw new InvalidInput($"{what} name '{value}' is invalid: use 1–63 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         return value;
     }
@@ -30,7 +30,7 @@ public static partial class Validation
         var mtu = value ?? DefaultMtu;
         if (mtu is < MinMtu or > MaxMtu)
         {
-            throw new BadRequest($"mtu {mtu} is out of range: use {MinMtu}–{MaxMtu}");
+            throw new InvalidInput($"mtu {mtu} is out of range: use {MinMtu}–{MaxMtu}");
         }
         return mtu;
     }
@@ -40,7 +40,7 @@ public static partial class Validation
         var port = value ?? DefaultLighthousePort;
         if (port is < 1 or > 65535)
         {
-            throw new BadRequest($"{what} {port} is out of range: use 1–65535");
+            throw new InvalidInput($"{what} {port} is out of range: use 1–65535");
         }
         return port;
     }
@@ -53,7 +53,7 @@ public static partial class Validation
         }
         if (groups.Count > MaxGroups)
         {
-            throw new BadRequest($"{groups.Count} groups given; at most {MaxGroups} are allowed");
+            throw new InvalidInput($"{groups.Count} groups given; at most {MaxGroups} are allowed");
         }
         foreach (var group in groups)
         {
@@ -66,7 +66,7 @@ public static partial class Validation
     {
         if (string.IsNullOrEmpty(value) || !IPAddress.TryParse(value, out _))
         {
-            throw new BadRequest($"public_ip '{value}' is not an IP address; a lighthouse needs the address other nodes reach it on");
+            throw new InvalidInput($"public_ip '{value}' is not an IP address; a lighthouse needs the address other nodes reach it on");
         }
         return value;
     }
@@ -76,18 +76,18 @@ public static partial class Validation
     {
         if (routes is null)
         {
-            throw new BadRequest("routes is required (an empty list clears the node's routes)");
+            throw new InvalidInput("routes is required (an empty list clears the node's routes)");
         }
         if (routes.Count > MaxRoutes)
         {
-            throw new BadRequest($"{routes.Count} routes given; at most {MaxRoutes} are allowed");
+            throw new InvalidInput($"{routes.Count} routes given; at most {MaxRoutes} are allowed");
         }
         var normalised = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var route in routes)
         {
             if (!Cidr.TryParseIPv4Network(route, out var network))
             {
-                throw new BadRequest($"route '{route}' is not a valid IPv4 CIDR such as 192.168.10.0/24 (the network address, not a host address)");
+                throw new InvalidInput($"route '{route}' is not a valid IPv4 CIDR such as 192.168.10.0/24 (the network address, not a host address)");
             }
             normalised.Add(network.ToString());
         }

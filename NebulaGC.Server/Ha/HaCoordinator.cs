@@ -1,8 +1,7 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using NebulaGC.Client.Contracts;
-using NebulaGC.Server.Data;
 using NebulaGC.Server.Data.Stores;
+using NebulaGC.Server.Data;
 using NebulaGC.Server.Domain;
 using NebulaGC.Server.Observability;
 using NebulaGC.Server.Services;
@@ -42,7 +41,7 @@ public sealed class HaCoordinator(Database database, RoleState role, ReplicaServ
     {
         if (role.IsMaster)
         {
-            throw new Conflict($"instance {role.InstanceId} is already the master (epoch {role.Epoch})");
+            throw new AlreadyMaster(role.InstanceId, role.Epoch);
         }
         BecomeMaster(promotion: true, "promote");
         return Status();
@@ -53,7 +52,7 @@ public sealed class HaCoordinator(Database database, RoleState role, ReplicaServ
     {
         if (!role.IsMaster)
         {
-            throw new Conflict($"instance {role.InstanceId} is not the master");
+            throw new NotMaster(role.InstanceId);
         }
         BecomeReplica("demote");
         return Status();
@@ -106,11 +105,11 @@ public sealed class HaCoordinator(Database database, RoleState role, ReplicaServ
         var state = HaStore.State(c, null);
         var (isMaster, epoch) = role.Snapshot();
         return new HaStatus(role.InstanceId, isMaster ? "master" : "replica", isMaster, epoch, state.MasterInstanceId, state.MasterUrl, schema,
-            DataPosition(c, null), ClusterStore.Versions(c));
+            HaStore.DataPosition(c, null), ClusterStore.Versions(c));
     });
 
-    public static long DataPosition(SqliteConnection c, SqliteTransaction? tx) =>
-        Convert.ToInt64(c.Scalar("SELECT position FROM data_position WHERE id = 1;", tx), CultureInfo.InvariantCulture);
+    /// <summary>This instance's copy of the replicated write counter (see <see cref="HaStore.DataPosition"/>).</summary>
+    public long DataPosition() => database.Read(c => HaStore.DataPosition(c, null));
 
     private void GuardWrite(SqliteConnection c, SqliteTransaction tx)
     {
@@ -124,7 +123,7 @@ public sealed class HaCoordinator(Database database, RoleState role, ReplicaServ
             Fence(state);
             throw new ReplicaReadOnly();
         }
-        c.Execute("UPDATE data_position SET position = position + 1 WHERE id = 1;", tx);
+        HaStore.AdvanceDataPosition(c, tx);
     }
 
     private bool IsFencedBy(HaStateRow state) => state.MasterInstanceId != role.InstanceId || state.Epoch > role.Epoch;
@@ -186,7 +185,7 @@ public sealed class HaCoordinator(Database database, RoleState role, ReplicaServ
             MasterUrl = role.PublicUrl,
         };
         HaStore.SetMaster(connection, transaction, claimed.Epoch, role.InstanceId, role.PublicUrl, time.GetUtcNow());
-        connection.Execute("UPDATE data_position SET position = position + 1 WHERE id = 1;", transaction);
+        HaStore.AdvanceDataPosition(connection, transaction);
         transaction.Commit();
         return claimed;
     }

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Configuration;
-using NebulaGC.Server.Data;
+using NebulaGC.Server.Domain;
 using NebulaGC.Server.Observability;
 using NebulaGC.Server.Services;
 
@@ -14,7 +14,6 @@ namespace NebulaGC.Server.Ha;
 /// </summary>
 public sealed class HeartbeatService(
     ServerOptions options,
-    Database database,
     RoleState role,
     HaCoordinator coordinator,
     ReplicaService replicas,
@@ -61,7 +60,7 @@ public sealed class HeartbeatService(
 
     private async Task ReportToMasterAsync(string masterUrl, CancellationToken cancellation)
     {
-        var position = database.Read(c => HaCoordinator.DataPosition(c, null));
+        var position = coordinator.DataPosition();
         var body = JsonSerializer.SerializeToUtf8Bytes(new HeartbeatRequest(role.InstanceId, role.PublicUrl, "replica", role.Epoch, position),
             ContractsJsonContext.Default.HeartbeatRequest);
         var (timestamp, signature) = signer.Sign(body);

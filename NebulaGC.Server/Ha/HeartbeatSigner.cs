@@ -9,14 +9,14 @@ namespace NebulaGC.Server.Ha;
 /// Authenticates replica heartbeats: HMAC-SHA256 over <c>timestamp \n body</c> with a key derived from the HMAC secret
 /// (never the secret itself), accepted within <see cref="MaxSkew"/> of the master's clock.
 /// </summary>
-public sealed class HeartbeatSigner(TokenService tokens, TimeProvider time)
+public sealed class HeartbeatSigner(HmacSecret secret, TimeProvider time)
 {
     public const string TimestampHeader = "X-Nebula-Heartbeat-Timestamp";
     public const string SignatureHeader = "X-Nebula-Heartbeat-Signature";
 
     public static readonly TimeSpan MaxSkew = TimeSpan.FromSeconds(60);
 
-    private readonly byte[] _key = tokens.DeriveKey("replica-heartbeat/v1");
+    private readonly byte[] _key = secret.DeriveKey("replica-heartbeat/v1");
 
     public (string Timestamp, string Signature) Sign(ReadOnlySpan<byte> body)
     {

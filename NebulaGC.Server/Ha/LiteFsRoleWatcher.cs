@@ -1,4 +1,5 @@
 using NebulaGC.Server.Configuration;
+using NebulaGC.Server.Domain;
 
 namespace NebulaGC.Server.Ha;
 

@@ -17,7 +17,7 @@ public static class AdminSocket
         {
             if (IsServing(path))
             {
-                throw new Conflict($"admin socket '{path}' is in use by a running nebulagc-server; stop it or choose another --admin-socket");
+                throw new AdminSocketInUse(path);
             }
             // Left behind by an unclean stop: safe to replace.
             File.Delete(path);

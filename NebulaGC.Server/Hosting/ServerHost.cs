@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.HttpOverrides;
 using NebulaGC.Client.Contracts;
@@ -15,6 +15,7 @@ using NebulaGC.Server.Api.Routes;
 using NebulaGC.Server.Api.Topology;
 using NebulaGC.Server.Configuration;
 using NebulaGC.Server.Data;
+using NebulaGC.Server.Domain;
 using NebulaGC.Server.Ha;
 using NebulaGC.Server.Lighthouse;
 using NebulaGC.Server.Observability;
@@ -39,7 +40,11 @@ public static class ServerHost
         builder.Logging.AddProvider(new SerilogLoggerProvider(logger));
         builder.Services.AddSystemdNotification();
 
+        // Every configured value is checked before anything listens, so a bad one is a configuration error (exit 2).
+        var listenEndpoint = ListenAddress.Parse(options.Listen, "listen address");
         var metricsEndpoint = options.MetricsAddress is null ? null : ListenAddress.Parse(options.MetricsAddress, "metrics address");
+        var tlsCertificate = options.TlsCertificate is null ? null : LoadCertificate(options.TlsCertificate, options.TlsKey);
+        var (proxies, proxyNetworks) = ParseTrustedProxies(options.TrustedProxies);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -49,11 +54,11 @@ public static class ServerHost
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(90);
             kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(10));
             kestrel.Limits.MaxConcurrentConnections = 20_000;
-            kestrel.Listen(ListenAddress.Parse(options.Listen, "listen address"), listen =>
+            kestrel.Listen(listenEndpoint, listen =>
             {
-                if (options.TlsCertificate is not null)
+                if (tlsCertificate is not null)
                 {
-                    listen.UseHttps(LoadCertificate(options));
+                    listen.UseHttps(tlsCertificate);
                 }
             });
             if (metricsEndpoint is not null)
@@ -96,6 +101,7 @@ public static class ServerHost
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(new ReadModel(database));
+        builder.Services.AddSingleton(secret);
         builder.Services.AddSingleton(services.Tokens);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(versions);
@@ -115,16 +121,26 @@ public static class ServerHost
         builder.Services.AddSingleton<RateLimits>();
         builder.Services.AddSingleton<NodeAuthenticationFilter>();
         builder.Services.AddSingleton<ConfigVersionWaiters>();
+        builder.Services.AddSingleton<ConfigVersions>();
         builder.Services.AddSingleton<HaCoordinator>();
         builder.Services.AddSingleton<HeartbeatSigner>();
         builder.Services.AddSingleton<HeartbeatService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HeartbeatService>());
         builder.Services.AddHostedService<LiteFsRoleWatcher>();
         builder.Services.AddHostedService<SystemdWatchdog>();
+        builder.Services.AddSingleton<ControlPlaneLighthouseService>();
         builder.Services.AddSingleton<ControlPlaneLighthouses>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneLighthouses>());
         builder.Services.AddHostedService<ConfigVersionPoller>();
-        builder.Services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureForwardedHeaders(forwarded, options.TrustedProxies));
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only configured proxies are believed; with none, X-Forwarded-For is ignored entirely.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            proxies.ForEach(forwarded.KnownProxies.Add);
+            proxyNetworks.ForEach(forwarded.KnownIPNetworks.Add);
+        });
 
         var app = builder.Build();
         app.Services.GetRequiredService<HaCoordinator>().Start(options.LiteFsDirectory);
@@ -155,7 +171,7 @@ public static class ServerHost
         app.MapTopologyEndpoints();
         app.MapAdminEndpoints();
         app.MapInternalEndpoints();
-        app.MapFallback(() => { throw new Domain.NotFound("no such endpoint"); }).ExcludeFromDescription();
+        app.MapFallback(() => { throw new Domain.UnknownEndpoint("no such endpoint"); }).ExcludeFromDescription();
 
         app.Lifetime.ApplicationStopped.Register(database.ReleaseConnections);
         if (options.AdminSocket is not null)
@@ -168,35 +184,41 @@ public static class ServerHost
 
     private static bool IsTcp(HttpContext http) => http.Connection.RemoteIpAddress is not null;
 
-    private static X509Certificate2 LoadCertificate(ServerOptions options)
+    private static X509Certificate2 LoadCertificate(string certificatePath, string? keyPath)
     {
-        if (options.TlsKey is null)
+        if (keyPath is null)
         {
-            throw new Domain.BadRequest("NEBULAGC_TLS_CERT is set but NEBULAGC_TLS_KEY is not: give both PEM files");
+            throw new ConfigurationError("NEBULAGC_TLS_CERT is set but NEBULAGC_TLS_KEY is not: give both PEM files");
         }
-        return X509Certificate2.CreateFromPemFile(options.TlsCertificate!, options.TlsKey);
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new ConfigurationError($"loading the TLS certificate '{certificatePath}' with key '{keyPath}' failed: {ex.Message}", ex);
+        }
     }
 
-    private static void ConfigureForwardedHeaders(ForwardedHeadersOptions forwarded, IReadOnlyList<string> trustedProxies)
+    private static (List<IPAddress> Proxies, List<System.Net.IPNetwork> Networks) ParseTrustedProxies(IReadOnlyList<string> trustedProxies)
     {
-        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-        // Only configured proxies are believed; with none, X-Forwarded-For is ignored entirely.
-        forwarded.KnownProxies.Clear();
-        forwarded.KnownIPNetworks.Clear();
+        var proxies = new List<IPAddress>();
+        var networks = new List<System.Net.IPNetwork>();
         foreach (var proxy in trustedProxies)
         {
             if (System.Net.IPNetwork.TryParse(proxy, out var network))
             {
-                forwarded.KnownIPNetworks.Add(network);
+                networks.Add(network);
             }
             else if (IPAddress.TryParse(proxy, out var address))
             {
-                forwarded.KnownProxies.Add(address);
+                proxies.Add(address);
             }
             else
             {
-                throw new Domain.BadRequest($"trusted proxy '{proxy}' is neither an IP address nor a CIDR");
+                throw new ConfigurationError($"trusted proxy '{proxy}' is neither an IP address nor a CIDR (NEBULAGC_TRUSTED_PROXIES)");
             }
         }
+        return (proxies, networks);
     }
 }

@@ -35,11 +35,11 @@ public sealed class OverlayNetwork
     {
         if (!Domain.Cidr.TryParseIPv4Network(cidr, out var parsed))
         {
-            throw new BadRequest($"overlay CIDR '{cidr}' is not an IPv4 network written with its network address, such as 10.42.0.0/16 (Nebula v1 certificates are IPv4 only)");
+            throw new InvalidInput($"overlay CIDR '{cidr}' is not an IPv4 network written with its network address, such as 10.42.0.0/16 (Nebula v1 certificates are IPv4 only)");
         }
         if (parsed.PrefixLength is < 8 or > 26)
         {
-            throw new BadRequest($"overlay CIDR '{cidr}' has prefix /{parsed.PrefixLength}; use /8 to /26");
+            throw new InvalidInput($"overlay CIDR '{cidr}' has prefix /{parsed.PrefixLength}; use /8 to /26");
         }
         var network = BinaryPrimitives.ReadUInt32BigEndian(parsed.BaseAddress.GetAddressBytes());
         return new OverlayNetwork(network, parsed.PrefixLength);
@@ -64,7 +64,7 @@ public sealed class OverlayNetwork
                 return AddressAt(offset);
             }
         }
-        throw new Conflict($"overlay network {Cidr} has no free address left ({HostCount - ReservedHostCount} node addresses in use or held for deleted nodes)");
+        throw new AddressesExhausted($"overlay network {Cidr} has no free address left ({HostCount - ReservedHostCount} node addresses in use or held for deleted nodes)");
     }
 
     private static string ToAddress(uint value)

@@ -1,13 +1,7 @@
-using System.Net;
 using NebulaGC.Client.Pki;
 using NebulaGC.Client.Platform;
 using NebulaGC.Server.Configuration;
-using NebulaGC.Server.Data;
-using NebulaGC.Server.Data.Stores;
-using NebulaGC.Server.Ha;
-using NebulaGC.Server.Ipam;
-using NebulaGC.Server.NebulaConfig;
-using NebulaGC.Server.Pki;
+using NebulaGC.Server.Domain;
 using NebulaGC.Server.Services;
 
 namespace NebulaGC.Server.Lighthouse;
@@ -17,22 +11,23 @@ namespace NebulaGC.Server.Lighthouse;
 /// lighthouse at its reserved overlay address, with a certificate it signs itself from the cluster CA — nothing is written
 /// to the database. A process is restarted on the new config when the cluster's version moves.
 /// </summary>
-public sealed class ControlPlaneLighthouses(ServerOptions options, ServiceContext context, RoleState role, ILogger<ControlPlaneLighthouses> logger)
+public sealed class ControlPlaneLighthouses(
+    ServerOptions options, ControlPlaneLighthouseService lighthouses, RoleState role, TimeProvider time, ILogger<ControlPlaneLighthouses> logger)
     : BackgroundService
 {
     private readonly Dictionary<Guid, Running> _running = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private sealed record Running(long Version, NebulaProcess Process);
+    private sealed record Running(long Version, LighthouseProcess Process);
 
-    private string Root => options.LighthouseDirectory ?? Path.Combine(Path.GetDirectoryName(context.Database.Path)!, "lighthouse");
+    private string Root => options.LighthouseDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.DbPath))!, "lighthouse");
 
     /// <summary>The supervised process of a cluster's lighthouse on this instance, if one runs.</summary>
-    public NebulaProcess? ProcessFor(Guid clusterId) => _running.TryGetValue(clusterId, out var running) ? running.Process : null;
+    public LighthouseProcess? ProcessFor(Guid clusterId) => _running.TryGetValue(clusterId, out var running) ? running.Process : null;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.LighthouseReconcileInterval, context.Time);
+        using var timer = new PeriodicTimer(options.LighthouseReconcileInterval, time);
         do
         {
             try
@@ -53,18 +48,16 @@ public sealed class ControlPlaneLighthouses(ServerOptions options, ServiceContex
         await _gate.WaitAsync();
         try
         {
-            var (clusters, slot) = context.Database.Read(c => (ClusterStore.LighthouseClusters(c),
-                HaStore.Replicas(c, null).FirstOrDefault(r => r.InstanceId == role.InstanceId)?.LighthouseSlot));
-            var wanted = slot is null ? [] : clusters;
-            foreach (var gone in _running.Keys.Except(wanted.Select(c => c.ClusterId)).ToList())
+            var (duties, slot) = lighthouses.Assignment(role.InstanceId);
+            foreach (var gone in _running.Keys.Except(duties.Select(d => d.ClusterId)).ToList())
             {
                 await _running[gone].Process.DisposeAsync();
                 _running.Remove(gone);
                 logger.LogInformation("Lighthouse for cluster {ClusterId} stopped", gone);
             }
-            foreach (var cluster in wanted)
+            foreach (var duty in duties)
             {
-                if (_running.TryGetValue(cluster.ClusterId, out var running) && running.Version == cluster.ConfigVersion)
+                if (_running.TryGetValue(duty.ClusterId, out var running) && running.Version == duty.Version)
                 {
                     continue;
                 }
@@ -72,10 +65,10 @@ public sealed class ControlPlaneLighthouses(ServerOptions options, ServiceContex
                 {
                     await running.Process.DisposeAsync();
                 }
-                var directory = Prepare(cluster, slot!.Value);
-                var process = new NebulaProcess(options.NebulaBinary, directory, cluster.ClusterId.ToString(), context.Time, logger);
+                var directory = Prepare(duty.ClusterId, slot!.Value);
+                var process = new LighthouseProcess(options.NebulaBinary, directory, duty.ClusterId.ToString(), time, logger);
                 process.Start();
-                _running[cluster.ClusterId] = new Running(cluster.ConfigVersion, process);
+                _running[duty.ClusterId] = new Running(duty.Version, process);
             }
         }
         finally
@@ -85,9 +78,9 @@ public sealed class ControlPlaneLighthouses(ServerOptions options, ServiceContex
     }
 
     /// <summary>Writes the lighthouse's key (once), certificate, CA bundle and config for the cluster's current state.</summary>
-    private string Prepare(ClusterRow cluster, int slot)
+    private string Prepare(Guid clusterId, int slot)
     {
-        var directory = Path.Combine(Root, cluster.ClusterId.ToString());
+        var directory = Path.Combine(Root, clusterId.ToString());
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var keyPath = Path.Combine(directory, "host.key");
         var key = File.Exists(keyPath) ? X25519KeyPair.FromPrivateKeyPem(File.ReadAllText(keyPath)) : X25519KeyPair.Generate();
@@ -95,35 +88,10 @@ public sealed class ControlPlaneLighthouses(ServerOptions options, ServiceContex
         {
             AtomicFile.WriteAllText(keyPath, key.PrivateKeyPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-        var network = OverlayNetwork.Parse(cluster.OverlayCidr);
-        var address = IPAddress.Parse(network.AddressAt(slot));
-        var now = context.Time.GetUtcNow();
-        var (caPem, caRow, blocklist, lighthouses) = context.Database.Read(c =>
-        (
-            string.Concat(PkiStore.TrustedCas(c, null, cluster.ClusterId, now).Select(ca => ca.CertificatePem)),
-            PkiStore.ActiveCa(c, null, cluster.ClusterId) ?? throw new InvalidOperationException($"cluster {cluster.ClusterId} has no active CA"),
-            PkiStore.Blocklist(c, null, cluster.ClusterId, now),
-            NodeStore.All(c, null, cluster.ClusterId).Where(n => n.IsLighthouse && n.PublicIp is not null).ToList()
-        ));
-        var ca = CertificateAuthority.Load(caRow.CertificatePem, context.CaKeys.Unprotect(caRow.PrivateKeyBlob, cluster.ClusterId.ToString()), context.Time);
-        var name = $"nebulagc-{role.InstanceId}";
-        var certificate = ca.SignHostCertificate(new HostCertificateRequest(name, key.PublicKeyPem(), new OverlayAddress(address, network.PrefixLength),
-            CertificateAuthority.DefaultHostLifetime));
-        var config = NebulaConfigRenderer.Render(new NebulaConfigInput
-        {
-            Node = new NebulaNodeSettings(name, address)
-            {
-                IsLighthouse = true,
-                TunDisabled = true,
-                PinnedListenPort = cluster.LighthousePort,
-                TunDevice = ManagedBundleService.TunDeviceName(cluster.ClusterId),
-            },
-            Lighthouses = lighthouses.Select(n => new NebulaLighthouse(IPAddress.Parse(n.OverlayIp), [$"{n.PublicIp}:{n.LighthousePort ?? Domain.Validation.DefaultLighthousePort}"])).ToList(),
-            BlocklistFingerprints = blocklist,
-        });
-        AtomicFile.WriteAllText(Path.Combine(directory, "ca.crt"), caPem, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        AtomicFile.WriteAllText(Path.Combine(directory, "host.crt"), certificate.ToPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        AtomicFile.WriteAllText(Path.Combine(directory, "config.yml"), config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var files = lighthouses.Render(clusterId, slot, role.InstanceId, key.PublicKeyPem());
+        AtomicFile.WriteAllText(Path.Combine(directory, "ca.crt"), files.CaCertificatesPem, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        AtomicFile.WriteAllText(Path.Combine(directory, "host.crt"), files.CertificatePem, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        AtomicFile.WriteAllText(Path.Combine(directory, "config.yml"), files.ConfigYaml, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return directory;
     }
 

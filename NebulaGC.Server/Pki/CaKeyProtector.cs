@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using NebulaGC.Server.Security;
 
 namespace NebulaGC.Server.Pki;
 
@@ -22,7 +23,7 @@ public sealed class CaKeyProtector
     private const int HeaderLength = 1 + NonceLength + TagLength;
 
     // A label of its own keeps this key independent of every other key derived from the same secret.
-    private static readonly byte[] DerivationInfo = "nebulagc/ca-key-encryption/v1"u8.ToArray();
+    private const string DerivationPurpose = "ca-key-encryption/v1";
 
     private readonly byte[] encryptionKey;
 
@@ -34,7 +35,7 @@ public sealed class CaKeyProtector
         {
             throw new ArgumentException($"the server secret must be at least {MinimumSecretLength} bytes", nameof(serverSecret));
         }
-        encryptionKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, serverSecret.ToArray(), KeyLength, salt: [], info: DerivationInfo);
+        encryptionKey = HmacSecret.DeriveKey(serverSecret, DerivationPurpose, KeyLength);
     }
 
     /// <summary>Encrypts <paramref name="privateKey"/>; a fresh random nonce makes every blob different.</summary>

@@ -1,8 +1,13 @@
+using System.Security.Cryptography;
 using System.Text;
+using NebulaGC.Server.Configuration;
 
 namespace NebulaGC.Server.Security;
 
-/// <summary>The server secret every token hash and derived key depends on (≥ 32 bytes).</summary>
+/// <summary>
+/// The server secret every token hash and derived key depends on (≥ 32 bytes). Keys for other purposes (CA key encryption,
+/// replica heartbeats) are derived here and only here, each under its own label, so none ever equals the secret or another.
+/// </summary>
 public sealed class HmacSecret
 {
     public const int MinimumBytes = 32;
@@ -13,12 +18,19 @@ public sealed class HmacSecret
 
     internal byte[] Bytes { get; }
 
+    /// <summary>A <paramref name="length"/>-byte key for one <paramref name="purpose"/> (e.g. <c>replica-heartbeat/v1</c>).</summary>
+    public byte[] DeriveKey(string purpose, int length = 32) => DeriveKey(Bytes, purpose, length);
+
+    /// <summary>HKDF-SHA256 of <paramref name="secret"/> with no salt and the info <c>nebulagc/&lt;purpose&gt;</c>.</summary>
+    public static byte[] DeriveKey(ReadOnlySpan<byte> secret, string purpose, int length = 32) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, secret.ToArray(), length, salt: [], info: Encoding.UTF8.GetBytes("nebulagc/" + purpose));
+
     public static HmacSecret FromString(string value)
     {
         var bytes = Encoding.UTF8.GetBytes(value);
         if (bytes.Length < MinimumBytes)
         {
-            throw new SecretConfigurationError($"the HMAC secret is {bytes.Length} bytes; it must be at least {MinimumBytes} (generate one with: openssl rand -base64 48)");
+            throw new ConfigurationError($"the HMAC secret is {bytes.Length} bytes; it must be at least {MinimumBytes} (generate one with: openssl rand -base64 48)");
         }
         return new HmacSecret(bytes);
     }
@@ -39,17 +51,15 @@ public sealed class HmacSecret
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new SecretConfigurationError($"reading the HMAC secret file '{file}' failed: {ex.Message}");
+                throw new ConfigurationError($"reading the HMAC secret file '{file}' failed: {ex.Message}");
             }
             return FromString(content.TrimEnd('\r', '\n'));
         }
         var value = environment(EnvironmentVariable);
         if (string.IsNullOrEmpty(value))
         {
-            throw new SecretConfigurationError($"no HMAC secret: set {EnvironmentVariable} (at least {MinimumBytes} bytes) or point {FileEnvironmentVariable} / --hmac-secret-file at a file holding it");
+            throw new ConfigurationError($"no HMAC secret: set {EnvironmentVariable} (at least {MinimumBytes} bytes) or point {FileEnvironmentVariable} / --hmac-secret-file at a file holding it");
         }
         return FromString(value);
     }
 }
-
-public sealed class SecretConfigurationError(string message) : Exception(message);

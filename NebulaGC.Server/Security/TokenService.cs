@@ -39,10 +39,6 @@ public sealed class TokenService(HmacSecret secret)
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..8];
     }
-
-    /// <summary>A key for a separate purpose (e.g. the replica heartbeat), derived so it never equals the HMAC secret.</summary>
-    public byte[] DeriveKey(string purpose, int length = 32) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, secret.Bytes, length, info: Encoding.UTF8.GetBytes("nebulagc/" + purpose));
 }
 
 internal static class Base64Url

@@ -8,7 +8,7 @@ using NebulaGC.Server.Domain;
 namespace NebulaGC.Server.Services;
 
 /// <summary>What a node downloads: nothing new (its version is current) or the bundle with its version and hash.</summary>
-public sealed record BundleDownload(long Version, byte[]? Data, string? Sha256)
+public sealed record BundleForNode(long Version, byte[]? Data, string? Sha256)
 {
     public bool NotModified => Data is null;
 }
@@ -21,55 +21,50 @@ public sealed class BundleService(ServiceContext context, ManagedBundleService m
         BundleValidator.Validate(bundle);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bundle));
         var now = context.Now();
-        var version = context.Database.Write((c, tx) =>
+        var (_, version) = context.ChangeConfig(clusterId, (c, tx, next) =>
         {
-            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
-            if (cluster.PkiMode != ClusterService.ExternalPki)
+            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
+            if (cluster.PkiMode != PkiMode.External)
             {
-                throw new Conflict("this cluster uses managed PKI: the server renders each node's bundle, uploads are for external-PKI clusters");
+                throw new WrongPkiMode("this cluster uses managed PKI: the server renders each node's bundle, uploads are for external-PKI clusters");
             }
-            var next = ClusterStore.BumpVersion(c, tx, clusterId);
             BundleStore.Insert(c, tx, new BundleRow(clusterId, next, bundle, sha256, now), uploaderNodeId);
-            return next;
+            return true;
         });
-        context.Versions.Publish(clusterId, version);
         return new BundleUploadResponse(version, now);
     }
-
-    /// <summary>The cluster's config version, from memory (see <see cref="ReadModel"/>).</summary>
-    public long Version(Guid clusterId) => (model.Cluster(clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist")).ConfigVersion;
 
     /// <summary>
     /// The node's bundle unless <paramref name="currentVersion"/> already is the cluster's version: rendered for this node in a
     /// managed cluster, the latest upload in an external one. "Not modified" and external bundles come from memory.
     /// </summary>
-    public BundleDownload Download(Guid clusterId, Guid nodeId, long? currentVersion)
+    public BundleForNode Download(Guid clusterId, Guid nodeId, long? currentVersion)
     {
-        var known = model.Cluster(clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
+        var known = model.Cluster(clusterId) ?? throw new ClusterNotFound(clusterId);
         if (currentVersion == known.ConfigVersion)
         {
-            return new BundleDownload(known.ConfigVersion, null, null);
+            return new BundleForNode(known.ConfigVersion, null, null);
         }
-        if (known.PkiMode != ClusterService.ManagedPki && model.Bundle(clusterId, known.ConfigVersion) is { } uploaded)
+        if (known.PkiMode == PkiMode.External && model.Bundle(clusterId, known.ConfigVersion) is { } uploaded)
         {
-            return new BundleDownload(known.ConfigVersion, uploaded.Data, uploaded.Sha256);
+            return new BundleForNode(known.ConfigVersion, uploaded.Data, uploaded.Sha256);
         }
-        return Render(clusterId, nodeId, currentVersion);
+        return Read(clusterId, nodeId, currentVersion);
     }
 
     /// <summary>The slow path, on one consistent snapshot: a managed bundle to render, or an upload not yet in memory.</summary>
-    private BundleDownload Render(Guid clusterId, Guid nodeId, long? currentVersion) => context.Database.Snapshot((c, tx) =>
+    private BundleForNode Read(Guid clusterId, Guid nodeId, long? currentVersion) => context.Database.Snapshot((c, tx) =>
     {
-        var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
+        var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
         if (currentVersion == cluster.ConfigVersion)
         {
-            return new BundleDownload(cluster.ConfigVersion, null, null);
+            return new BundleForNode(cluster.ConfigVersion, null, null);
         }
-        if (cluster.PkiMode == ClusterService.ManagedPki)
+        if (cluster.PkiMode == PkiMode.Managed)
         {
             return managed.Render(c, tx, cluster, nodeId);
         }
-        var bundle = BundleStore.Latest(c, tx, clusterId) ?? throw new NotFound("no bundle has been uploaded to this cluster yet");
-        return new BundleDownload(cluster.ConfigVersion, bundle.Data, bundle.Sha256);
+        var bundle = BundleStore.Latest(c, tx, clusterId) ?? throw new NoBundleUploaded();
+        return new BundleForNode(cluster.ConfigVersion, bundle.Data, bundle.Sha256);
     });
 }

@@ -8,9 +8,6 @@ namespace NebulaGC.Server.Services;
 
 public sealed class ClusterService(ServiceContext context)
 {
-    public const string ManagedPki = "managed";
-    public const string ExternalPki = "external";
-
     /// <summary>The longest grace period an old cluster token may keep working after rotation.</summary>
     public static readonly TimeSpan MaxTokenGrace = TimeSpan.FromDays(1);
 
@@ -18,11 +15,8 @@ public sealed class ClusterService(ServiceContext context)
     {
         var name = Validation.Name(request.Name, "cluster");
         var network = OverlayNetwork.Parse(request.OverlayCidr ?? OverlayNetwork.DefaultCidr);
-        var pki = request.Pki ?? ManagedPki;
-        if (pki is not (ManagedPki or ExternalPki))
-        {
-            throw new BadRequest($"pki mode '{pki}' is unknown: use managed or external");
-        }
+        var pki = request.Pki is null ? PkiMode.Managed
+            : PkiModes.TryParse(request.Pki) ?? throw new InvalidInput($"pki mode '{request.Pki}' is unknown: use managed or external");
         var lighthousePort = Validation.Port(request.LighthousePort, "lighthouse port");
         var token = TokenService.Generate();
         var row = new ClusterRow(Guid.NewGuid(), request.TenantId, name, pki, network.Cidr, 1, context.Tokens.Hash(token), null, null,
@@ -31,30 +25,30 @@ public sealed class ClusterService(ServiceContext context)
         {
             if (TenantStore.Find(c, tx, request.TenantId) is null)
             {
-                throw new NotFound($"tenant {request.TenantId} does not exist");
+                throw new TenantNotFound(request.TenantId);
             }
             if (ClusterStore.NameExists(c, tx, request.TenantId, name))
             {
-                throw new Conflict($"tenant {request.TenantId} already has a cluster named '{name}'");
+                throw new NameTaken($"tenant {request.TenantId} already has a cluster named '{name}'");
             }
             ClusterStore.Insert(c, tx, row);
-            if (pki == ManagedPki)
+            if (pki == PkiMode.Managed)
             {
                 new PkiService(context).CreateCa(c, tx, row.ClusterId, row.Name, row.OverlayCidr);
             }
             return row;
         });
-        return new ClusterCreated(row.ClusterId, row.TenantId, row.Name, token, row.OverlayCidr, row.PkiMode, row.ConfigVersion, row.CreatedAt);
+        return new ClusterCreated(row.ClusterId, row.TenantId, row.Name, token, row.OverlayCidr, row.PkiMode.Name(), row.ConfigVersion, row.CreatedAt);
     }
 
     public List<ClusterInfo> List(Guid tenantId) => context.Database.Read(c =>
     {
         if (TenantStore.Find(c, null, tenantId) is null)
         {
-            throw new NotFound($"tenant {tenantId} does not exist");
+            throw new TenantNotFound(tenantId);
         }
         return ClusterStore.ListForTenant(c, tenantId)
-            .Select(x => new ClusterInfo(x.Cluster.ClusterId, x.Cluster.TenantId, x.Cluster.Name, x.Cluster.OverlayCidr, x.Cluster.PkiMode,
+            .Select(x => new ClusterInfo(x.Cluster.ClusterId, x.Cluster.TenantId, x.Cluster.Name, x.Cluster.OverlayCidr, x.Cluster.PkiMode.Name(),
                 x.Cluster.ConfigVersion, x.NodeCount, x.Cluster.CreatedAt))
             .ToList();
     });
@@ -66,13 +60,15 @@ public sealed class ClusterService(ServiceContext context)
     public ClusterFirewall SetFirewall(Guid clusterId, IReadOnlyList<string> rules)
     {
         var parsed = rules.Select(FirewallRule.Parse).Select(r => r.ToString()).Distinct().ToList();
-        var version = context.Database.Write((c, tx) =>
+        var (_, version) = context.ChangeConfig(clusterId, (c, tx, _) =>
         {
-            _ = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
+            if (ClusterStore.Find(c, tx, clusterId) is null)
+            {
+                throw new ClusterNotFound(clusterId);
+            }
             ClusterStore.SetFirewallInbound(c, tx, clusterId, parsed);
-            return ClusterStore.BumpVersion(c, tx, clusterId);
+            return true;
         });
-        context.Versions.Publish(clusterId, version);
         return new ClusterFirewall(clusterId, parsed, version);
     }
 
@@ -85,18 +81,17 @@ public sealed class ClusterService(ServiceContext context)
         var grace = TimeSpan.FromSeconds(graceSeconds ?? 0);
         if (grace < TimeSpan.Zero || grace > MaxTokenGrace)
         {
-            throw new BadRequest($"grace_seconds {graceSeconds} is out of range: use 0–{(int)MaxTokenGrace.TotalSeconds}");
+            throw new InvalidInput($"grace_seconds {graceSeconds} is out of range: use 0–{(int)MaxTokenGrace.TotalSeconds}");
         }
         var token = TokenService.Generate();
         var now = context.Now();
         DateTimeOffset? validUntil = grace > TimeSpan.Zero ? now + grace : null;
-        var version = context.Database.Write((c, tx) =>
+        context.ChangeConfig(clusterId, (c, tx, _) =>
         {
-            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
+            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
             ClusterStore.ReplaceToken(c, tx, clusterId, context.Tokens.Hash(token), validUntil is null ? null : cluster.TokenHash, validUntil);
-            return ClusterStore.BumpVersion(c, tx, clusterId);
+            return true;
         });
-        context.Versions.Publish(clusterId, version);
         return new ClusterTokenResponse(token, validUntil);
     }
 }

@@ -23,30 +23,29 @@ public sealed class NodeService(ServiceContext context)
         var groups = Validation.Groups(request.Groups);
         var token = TokenService.Generate();
         var now = context.Now();
-        var node = context.Database.Write((c, tx) =>
+        var (created, _) = context.ChangeConfig(request.ClusterId, (c, tx, _) =>
         {
             var cluster = ClusterStore.Find(c, tx, request.ClusterId);
             if (cluster is null || cluster.TenantId != request.TenantId)
             {
-                throw new NotFound($"cluster {request.ClusterId} does not exist in tenant {request.TenantId}");
+                throw new ClusterNotFound(request.ClusterId, request.TenantId);
             }
             if (request.ClusterToken is not null && !context.Tokens.Matches(request.ClusterToken, cluster.TokenHash))
             {
-                throw new BadRequest($"the given cluster token is not cluster {request.ClusterId}'s current token");
+                throw new InvalidInput($"the given cluster token is not cluster {request.ClusterId}'s current token");
             }
             if (NodeStore.NameExists(c, tx, cluster.ClusterId, name))
             {
-                throw new Conflict($"cluster {cluster.ClusterId} already has a node named '{name}'");
+                throw new NameTaken($"cluster {cluster.ClusterId} already has a node named '{name}'");
             }
             var network = OverlayNetwork.Parse(cluster.OverlayCidr);
             var address = network.AllocateNodeAddress(NodeStore.OverlayIps(c, tx, cluster.ClusterId).Concat(NodeStore.RetiredIps(c, tx, cluster.ClusterId, now)));
             var row = new NodeRow(Guid.NewGuid(), cluster.ClusterId, cluster.TenantId, name, context.Tokens.Hash(token), request.IsAdmin, mtu, address,
                 groups, [], false, null, null, false, now);
             NodeStore.Insert(c, tx, row);
-            return (Row: row, Version: ClusterStore.BumpVersion(c, tx, cluster.ClusterId));
+            return row;
         });
-        context.Versions.Publish(request.ClusterId, node.Version);
-        return new NodeCreated(node.Row.NodeId, token, request.ClusterToken, node.Row.TenantId, node.Row.ClusterId, node.Row.OverlayIp, node.Row.IsAdmin, node.Row.CreatedAt);
+        return new NodeCreated(created.NodeId, token, request.ClusterToken, created.TenantId, created.ClusterId, created.OverlayIp, created.IsAdmin, created.CreatedAt);
     }
 
     public NodeListResponse Page(Guid clusterId, int? page, int? pageSize)
@@ -55,11 +54,11 @@ public sealed class NodeService(ServiceContext context)
         var number = page ?? 1;
         if (size is < 1 or > MaxPageSize)
         {
-            throw new BadRequest($"page_size {size} is out of range: use 1–{MaxPageSize}");
+            throw new InvalidInput($"page_size {size} is out of range: use 1–{MaxPageSize}");
         }
         if (number < 1)
         {
-            throw new BadRequest($"page {number} is out of range: pages start at 1");
+            throw new InvalidInput($"page {number} is out of range: pages start at 1");
         }
         return context.Database.Read(c => new NodeListResponse(
             NodeStore.Page(c, clusterId, number, size).Select(ToSummary).ToList(), number, size, NodeStore.Count(c, clusterId)));
@@ -70,7 +69,7 @@ public sealed class NodeService(ServiceContext context)
         var cluster = ClusterStore.Find(c, null, clusterId);
         if (cluster is null || cluster.TenantId != tenantId)
         {
-            throw new NotFound($"cluster {clusterId} does not exist in tenant {tenantId}");
+            throw new ClusterNotFound(clusterId, tenantId);
         }
         return NodeStore.All(c, null, clusterId)
             .Select(n => new NodeListItem(n.NodeId, n.Name, n.IsAdmin, n.OverlayIp, n.Mtu, n.IsLighthouse, n.IsRelay, n.Routes, n.CreatedAt))
@@ -100,7 +99,7 @@ public sealed class NodeService(ServiceContext context)
     public void Delete(Guid clusterId, Guid nodeId)
     {
         var now = context.Now();
-        var version = context.Database.Write((c, tx) =>
+        context.ChangeConfig(clusterId, (c, tx, _) =>
         {
             var node = RequireNode(c, tx, clusterId, nodeId);
             if (PkiStore.NodeCertificate(c, tx, clusterId, nodeId) is { } certificate)
@@ -110,9 +109,8 @@ public sealed class NodeService(ServiceContext context)
             }
             NodeStore.Delete(c, tx, clusterId, nodeId);
             NodeStore.Retire(c, tx, clusterId, node.OverlayIp, nodeId, now, now + RetiredAddressHold);
-            return ClusterStore.BumpVersion(c, tx, clusterId);
+            return true;
         });
-        context.Versions.Publish(clusterId, version);
     }
 
     public NodeSummary SetLighthouse(Guid clusterId, Guid nodeId, LighthouseRequest request)
@@ -143,7 +141,7 @@ public sealed class NodeService(ServiceContext context)
 
     public NodeRoutes Routes(Guid clusterId, Guid nodeId) => context.Database.Read(c =>
     {
-        var node = NodeStore.Find(c, null, clusterId, nodeId) ?? throw new NotFound($"node {nodeId} does not exist");
+        var node = NodeStore.Find(c, null, clusterId, nodeId) ?? throw new NodeNotFound(nodeId);
         return new NodeRoutes(node.NodeId, node.Name, node.Routes);
     });
 
@@ -152,7 +150,7 @@ public sealed class NodeService(ServiceContext context)
 
     public TopologyResponse Topology(Guid clusterId) => context.Database.Read(c =>
     {
-        var cluster = ClusterStore.Find(c, null, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
+        var cluster = ClusterStore.Find(c, null, clusterId) ?? throw new ClusterNotFound(clusterId);
         var nodes = NodeStore.All(c, null, clusterId);
         return new TopologyResponse(
             nodes.Where(n => n.IsLighthouse).Select(n => new TopologyNode(n.NodeId, n.Name, n.OverlayIp, n.PublicIp, n.LighthousePort)).ToList(),
@@ -166,17 +164,14 @@ public sealed class NodeService(ServiceContext context)
     /// <summary>Applies one config-affecting change to an existing node and bumps the version, atomically.</summary>
     private NodeSummary Change(Guid clusterId, Guid nodeId, Action<SqliteConnection, SqliteTransaction> change)
     {
-        var (summary, version) = context.Database.Write((c, tx) =>
+        return context.ChangeConfig(clusterId, (c, tx, _) =>
         {
             RequireNode(c, tx, clusterId, nodeId);
             change(c, tx);
-            var version = ClusterStore.BumpVersion(c, tx, clusterId);
-            return (ToSummary(NodeStore.Find(c, tx, clusterId, nodeId)!), version);
-        });
-        context.Versions.Publish(clusterId, version);
-        return summary;
+            return ToSummary(NodeStore.Find(c, tx, clusterId, nodeId)!);
+        }).Result;
     }
 
     private static NodeRow RequireNode(SqliteConnection c, SqliteTransaction tx, Guid clusterId, Guid nodeId) =>
-        NodeStore.Find(c, tx, clusterId, nodeId) ?? throw new NotFound($"node {nodeId} does not exist");
+        NodeStore.Find(c, tx, clusterId, nodeId) ?? throw new NodeNotFound(nodeId);
 }

@@ -33,26 +33,25 @@ public sealed class PkiService(ServiceContext context)
     {
         if (string.IsNullOrWhiteSpace(publicKeyPem))
         {
-            throw new BadRequest("public_key is required: the node's X25519 public key as a 'NEBULA X25519 PUBLIC KEY' PEM");
+            throw new InvalidInput("public_key is required: the node's X25519 public key as a 'NEBULA X25519 PUBLIC KEY' PEM");
         }
         var now = context.Now();
-        var (row, version) = context.Database.Write((c, tx) =>
+        var (row, version) = context.ChangeConfig(clusterId, (c, tx, _) =>
         {
-            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
-            if (cluster.PkiMode != ClusterService.ManagedPki)
+            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
+            if (cluster.PkiMode != PkiMode.Managed)
             {
-                throw new Conflict("this cluster uses external PKI: its bundle carries the certificates; the server signs nothing");
+                throw new WrongPkiMode("this cluster uses external PKI: its bundle carries the certificates; the server signs nothing");
             }
-            var node = NodeStore.Find(c, tx, clusterId, nodeId) ?? throw new NotFound($"node {nodeId} does not exist");
+            var node = NodeStore.Find(c, tx, clusterId, nodeId) ?? throw new NodeNotFound(nodeId);
             var previous = PkiStore.NodeCertificate(c, tx, clusterId, nodeId);
             var issued = Sign(c, tx, cluster, node, publicKeyPem, now);
             if (previous is not null && previous.Fingerprint != issued.Fingerprint)
             {
                 PkiStore.Revoke(c, tx, clusterId, previous.Fingerprint, nodeId, now, previous.NotAfter);
             }
-            return (issued, ClusterStore.BumpVersion(c, tx, clusterId));
+            return issued;
         });
-        context.Versions.Publish(clusterId, version);
         return new NodeCertificateResponse(row.CertificatePem, row.Fingerprint, row.NotAfter, version);
     }
 
@@ -65,17 +64,17 @@ public sealed class PkiService(ServiceContext context)
         var window = overlap ?? DefaultRotationOverlap;
         if (window < TimeSpan.Zero || window > CertificateAuthority.DefaultHostLifetime)
         {
-            throw new BadRequest($"overlap {window} is out of range: use 0 to {CertificateAuthority.DefaultHostLifetime.TotalDays} days");
+            throw new InvalidInput($"overlap {window} is out of range: use 0 to {CertificateAuthority.DefaultHostLifetime.TotalDays} days");
         }
         var now = context.Now();
-        var (rotated, version) = context.Database.Write((c, tx) =>
+        return context.ChangeConfig(clusterId, (c, tx, version) =>
         {
-            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new NotFound($"cluster {clusterId} does not exist");
-            if (cluster.PkiMode != ClusterService.ManagedPki)
+            var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
+            if (cluster.PkiMode != PkiMode.Managed)
             {
-                throw new Conflict("this cluster uses external PKI: rotate its CA in your own PKI and upload a new bundle");
+                throw new WrongPkiMode("this cluster uses external PKI: rotate its CA in your own PKI and upload a new bundle");
             }
-            var old = PkiStore.ActiveCa(c, tx, clusterId) ?? throw new Conflict($"cluster {clusterId} has no active CA");
+            var old = PkiStore.ActiveCa(c, tx, clusterId) ?? throw new NoActiveCa(clusterId);
             PkiStore.RetireCa(c, tx, old.CaId, now + window);
             CreateCa(c, tx, clusterId, cluster.Name, cluster.OverlayCidr);
             var resigned = 0;
@@ -86,11 +85,8 @@ public sealed class PkiService(ServiceContext context)
                 resigned++;
             }
             var active = PkiStore.ActiveCa(c, tx, clusterId)!;
-            var version = ClusterStore.BumpVersion(c, tx, clusterId);
-            return (new CaRotated(clusterId, active.Fingerprint, old.Fingerprint, now + window, resigned, version), version);
-        });
-        context.Versions.Publish(clusterId, version);
-        return rotated;
+            return new CaRotated(clusterId, active.Fingerprint, old.Fingerprint, now + window, resigned, version);
+        }).Result;
     }
 
     /// <summary>
@@ -100,15 +96,25 @@ public sealed class PkiService(ServiceContext context)
     public void ResignIfEnrolled(SqliteConnection c, SqliteTransaction tx, Guid clusterId, Guid nodeId)
     {
         var cluster = ClusterStore.Find(c, tx, clusterId)!;
-        if (cluster.PkiMode == ClusterService.ManagedPki && PkiStore.NodeCertificate(c, tx, clusterId, nodeId) is { } current)
+        if (cluster.PkiMode == PkiMode.Managed && PkiStore.NodeCertificate(c, tx, clusterId, nodeId) is { } current)
         {
             Sign(c, tx, cluster, NodeStore.Find(c, tx, clusterId, nodeId)!, current.PublicKeyPem, context.Now());
         }
     }
 
+    /// <summary>
+    /// Signs a certificate the server does not store, with the cluster's active CA, inside the caller's snapshot: a
+    /// control-plane lighthouse's own, for a key that lives only on its instance.
+    /// </summary>
+    public NebulaCertificate SignUnstored(SqliteConnection c, SqliteTransaction tx, Guid clusterId, HostCertificateRequest request)
+    {
+        var caRow = PkiStore.ActiveCa(c, tx, clusterId) ?? throw new NoActiveCa(clusterId);
+        return LoadCa(caRow).SignHostCertificate(request);
+    }
+
     private NodeCertificateRow Sign(SqliteConnection c, SqliteTransaction tx, ClusterRow cluster, NodeRow node, string publicKeyPem, DateTimeOffset now)
     {
-        var caRow = PkiStore.ActiveCa(c, tx, cluster.ClusterId) ?? throw new Conflict($"cluster {cluster.ClusterId} has no active CA");
+        var caRow = PkiStore.ActiveCa(c, tx, cluster.ClusterId) ?? throw new NoActiveCa(cluster.ClusterId);
         var ca = LoadCa(caRow);
         var prefix = OverlayAddress.Parse(cluster.OverlayCidr).PrefixLength;
         NebulaCertificate certificate;
@@ -124,7 +130,7 @@ public sealed class PkiService(ServiceContext context)
         }
         catch (CertificateRequestException ex)
         {
-            throw new BadRequest(ex.Message);
+            throw new InvalidInput(ex.Message);
         }
         var row = new NodeCertificateRow(node.NodeId, cluster.ClusterId, publicKeyPem, certificate.ToPem(), certificate.Fingerprint,
             certificate.Details.NotAfter, now);

@@ -23,8 +23,8 @@ public sealed class ReplicaService(ServiceContext context)
     }
 
     /// <summary>Removes a decommissioned instance from the registry (master only).</summary>
-    public void Remove(string instanceId) => Change((c, tx) =>
-        HaStore.RemoveReplica(c, tx, instanceId) ? true : throw new NotFound($"instance '{instanceId}' is not in the registry"));
+    public void Remove(string instanceId) => context.ChangeControlPlaneMembership((c, tx) =>
+        HaStore.RemoveReplica(c, tx, instanceId) ? true : throw new InstanceNotRegistered(instanceId));
 
     /// <summary>
     /// Upserts an instance (master-side) and prunes the ones gone for <see cref="PruneAfter"/>. A new or pruned instance
@@ -34,7 +34,7 @@ public sealed class ReplicaService(ServiceContext context)
     {
         var now = context.Time.GetUtcNow();
         var row = new ReplicaRow(instanceId, address, role, now);
-        Change((c, tx) =>
+        context.ChangeControlPlaneMembership((c, tx) =>
         {
             var joined = !HaStore.TouchReplica(c, tx, row);
             if (joined)
@@ -43,15 +43,5 @@ public sealed class ReplicaService(ServiceContext context)
             }
             return joined | HaStore.PruneReplicas(c, tx, now - PruneAfter) > 0;
         });
-    }
-
-    /// <summary>Runs a registry change; when it reports a membership change, bumps the lighthouse-served clusters with it.</summary>
-    private void Change(Func<Microsoft.Data.Sqlite.SqliteConnection, Microsoft.Data.Sqlite.SqliteTransaction, bool> change)
-    {
-        var bumped = context.Database.Write((c, tx) => change(c, tx) ? ClusterStore.BumpLighthouseClusters(c, tx) : []);
-        foreach (var (clusterId, version) in bumped)
-        {
-            context.Versions.Publish(clusterId, version);
-        }
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+using NebulaGC.Server.Data.Stores;
 using NebulaGC.Server.Data;
 using NebulaGC.Server.Pki;
 using NebulaGC.Server.Security;
@@ -9,6 +11,39 @@ public sealed record ServiceContext(Database Database, TokenService Tokens, CaKe
 {
     public static ServiceContext Create(Database database, HmacSecret secret, TimeProvider time, ConfigVersionFeed versions) =>
         new(database, new TokenService(secret), new CaKeyProtector(secret.Bytes), time, versions);
+
+    /// <summary>
+    /// Runs a change to what the nodes of <paramref name="clusterId"/> render, in one write transaction that also moves the
+    /// cluster's config version; the new version is announced after commit. <paramref name="change"/> gets the version it
+    /// will commit as (a bundle upload is stored under it). The only way a service moves a config version.
+    /// </summary>
+    public (T Result, long Version) ChangeConfig<T>(Guid clusterId, Func<SqliteConnection, SqliteTransaction, long, T> change)
+    {
+        var (result, version) = Database.Write((c, tx) =>
+        {
+            // The immediate transaction holds the write lock, so nothing moves the version between this read and the bump.
+            var next = ClusterStore.Version(c, tx, clusterId) + 1;
+            var changed = change(c, tx, next);
+            ClusterStore.BumpVersion(c, tx, clusterId);
+            return (changed, next);
+        });
+        Versions.Publish(clusterId, version);
+        return (result, version);
+    }
+
+    /// <summary>
+    /// Runs a change to the registry of control-plane instances; when <paramref name="change"/> reports that membership
+    /// changed, every cluster served by control-plane lighthouses moves its version in the same transaction (their configs
+    /// list the instances), announced after commit.
+    /// </summary>
+    public void ChangeControlPlaneMembership(Func<SqliteConnection, SqliteTransaction, bool> change)
+    {
+        var bumped = Database.Write((c, tx) => change(c, tx) ? ClusterStore.BumpLighthouseClusters(c, tx) : []);
+        foreach (var (clusterId, version) in bumped)
+        {
+            Versions.Publish(clusterId, version);
+        }
+    }
 }
 
 public static class ServiceContextExtensions

@@ -15,7 +15,7 @@ public sealed class TenantService(ServiceContext context)
         {
             if (TenantStore.NameExists(c, tx, validName))
             {
-                throw new Conflict($"a tenant named '{validName}' already exists");
+                throw new NameTaken($"a tenant named '{validName}' already exists");
             }
             TenantStore.Insert(c, tx, row);
             return row;

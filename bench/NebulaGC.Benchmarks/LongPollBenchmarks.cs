@@ -33,7 +33,7 @@ public static class LongPollBenchmarks
         {
             Listen = "127.0.0.1:0",
             DbPath = Path.Combine(work, "wake-up.db"),
-            Role = NebulaGC.Server.Ha.ServerRole.Master,
+            Role = NebulaGC.Server.Domain.ServerRole.Master,
             InstanceId = "bench",
         };
         var logger = ServerLogger.Create("warning", "json", TextWriter.Null);
@@ -56,7 +56,7 @@ public static class LongPollBenchmarks
                 .ToArray();
 
             using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
-            long version = app.Services.GetRequiredService<BundleService>().Version(cluster.ClusterId);
+            long version = app.Services.GetRequiredService<ConfigVersions>().Current(cluster.ClusterId);
             var waiters = app.Services.GetRequiredService<ConfigVersionWaiters>();
 
             // The polls run in a child process, as daemons run on other machines: in this process their response handling

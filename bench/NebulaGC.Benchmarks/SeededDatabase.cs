@@ -31,7 +31,7 @@ public sealed class SeededDatabase
         {
             Listen = "127.0.0.1:0",
             DbPath = path,
-            Role = NebulaGC.Server.Ha.ServerRole.Master,
+            Role = NebulaGC.Server.Domain.ServerRole.Master,
             InstanceId = "bench-seed",
         };
         var logger = ServerLogger.Create("warning", "json", TextWriter.Null);

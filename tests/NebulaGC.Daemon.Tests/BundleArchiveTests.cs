@@ -8,7 +8,7 @@ namespace NebulaGC.Daemon.Tests;
 
 public sealed class BundleArchiveTests : IDisposable
 {
-    private readonly TempDir dir = new();
+    private readonly TempDirectory dir = new();
 
     private static readonly Dictionary<string, byte[]> Minimal = new()
     {

@@ -6,7 +6,7 @@ namespace NebulaGC.Daemon.Tests;
 
 public sealed class ConfigApplierTests : IDisposable
 {
-    private readonly TempDir dir = new();
+    private readonly TempDirectory dir = new();
     private readonly NebulaFixture nebula;
     private readonly ClusterPaths paths;
     private readonly ConfigApplier applier;

@@ -13,7 +13,7 @@ namespace NebulaGC.Daemon.Tests;
 /// </summary>
 public sealed class DaemonAgentTests : IAsyncLifetime
 {
-    private readonly TempDir dir = new();
+    private readonly TempDirectory dir = new();
     private readonly NebulaFixture nebula;
     private FakeControlPlane server = null!;
     private DaemonHarness daemon = null!;
@@ -38,7 +38,7 @@ public sealed class DaemonAgentTests : IAsyncLifetime
 
     private async Task<(int Pid, string ConfigDir)> StartWithVersion1Async()
     {
-        server.Publish(1, nebula.Bundle(NebulaFixture.FreeUdpPort()));
+        server.Publish(1, nebula.Bundle(FreePort.Udp()));
         daemon.Start();
         await daemon.WaitForAsync(s => s.AppliedVersion == 1 && s.Nebula.State == "running");
         return daemon.Nebula() ?? throw new InvalidOperationException("no nebula");
@@ -75,8 +75,8 @@ public sealed class DaemonAgentTests : IAsyncLifetime
         var (oldPid, _) = await StartWithVersion1Async();
         await Task.Delay(500); // the daemon is now inside its long-poll
 
-        server.Publish(2, nebula.Bundle(NebulaFixture.FreeUdpPort(), mtu: 1400));
-        await Eventually.TrueAsync(() => daemon.Nebula() is { } n && n.Pid != oldPid && n.ConfigDir.Contains("/v2-"), TimeSpan.FromSeconds(15), () => daemon.Log);
+        server.Publish(2, nebula.Bundle(FreePort.Udp(), mtu: 1400));
+        await Wait.UntilAsync(() => daemon.Nebula() is { } n && n.Pid != oldPid && n.ConfigDir.Contains("/v2-"), TimeSpan.FromSeconds(15), () => daemon.Log);
         Assert.Contains("mtu: 1400", File.ReadAllText(Path.Combine(daemon.Nebula()!.Value.ConfigDir, "config.yml")));
         await daemon.WaitForAsync(s => s.AppliedVersion == 2);
     }
@@ -127,7 +127,7 @@ public sealed class DaemonAgentTests : IAsyncLifetime
     {
         var before = await StartWithVersion1Async();
         var versionsBefore = Directory.GetDirectories(daemon.Paths.VersionsDir);
-        var good = nebula.Bundle(NebulaFixture.FreeUdpPort(), mtu: 1400);
+        var good = nebula.Bundle(FreePort.Udp(), mtu: 1400);
         switch (kind)
         {
             case "wrong-sha256":
@@ -168,7 +168,7 @@ public sealed class DaemonAgentTests : IAsyncLifetime
         await daemon.DisposeAsync();
         daemon = new DaemonHarness(dir.Path, [server.Url, backup.Url]);
         var before = await StartWithVersion1Async();
-        backup.Publish(1, nebula.Bundle(NebulaFixture.FreeUdpPort()));
+        backup.Publish(1, nebula.Bundle(FreePort.Udp()));
 
         await server.DisposeAsync();
         server = await FakeControlPlane.StartAsync(); // a fresh instance elsewhere; the configured URL is dead now
@@ -176,7 +176,7 @@ public sealed class DaemonAgentTests : IAsyncLifetime
         await daemon.WaitForAsync(s => s.ControlPlaneUrl == backup.Url.ToString(), TimeSpan.FromSeconds(10));
         Assert.Equal(before, daemon.Nebula());
 
-        backup.Publish(2, nebula.Bundle(NebulaFixture.FreeUdpPort(), mtu: 1400));
+        backup.Publish(2, nebula.Bundle(FreePort.Udp(), mtu: 1400));
         await daemon.WaitForAsync(s => s.AppliedVersion == 2);
     }
 
@@ -210,7 +210,7 @@ public sealed class DaemonAgentTests : IAsyncLifetime
     [Fact]
     public async Task A_new_version_with_an_identical_bundle_is_recorded_without_restarting_nebula()
     {
-        var bundle = nebula.Bundle(NebulaFixture.FreeUdpPort());
+        var bundle = nebula.Bundle(FreePort.Udp());
         server.Publish(1, bundle);
         daemon.Start();
         await daemon.WaitForAsync(s => s.AppliedVersion == 1 && s.Nebula.State == "running");

@@ -142,7 +142,7 @@ public sealed class DaemonConfigLoaderTests
     [Fact]
     public void The_executable_prints_every_problem_and_exits_2_on_an_invalid_config()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string path = dir.Combine("daemon.json");
         File.WriteAllText(path, Config(clusters: Cluster(tenant: "x", nodeToken: "short-secret")));
         var (exitCode, stdout, stderr) = Nebulagc.Run("daemon", "--config", path);
@@ -165,29 +165,11 @@ public sealed class DaemonConfigLoaderTests
     private static string DaemonRunnerVersion() => Agent.DaemonRunner.ProductVersion;
 }
 
-/// <summary>Runs the real <c>nebulagc</c> executable (the build output next to the tests).</summary>
+/// <summary>Runs the real <c>nebulagc</c> executable (<see cref="RepositoryPaths.DaemonDll"/>).</summary>
 internal static class Nebulagc
 {
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "nebulagc.dll");
-
-    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Dll);
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(start)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(30_000))
-        {
-            p.Kill(true);
-            throw new TimeoutException($"nebulagc {string.Join(' ', args)} did not exit within 30 s");
-        }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    public static ProcessResult Run(params string[] args) =>
+        ProcessRunner.Run("dotnet", [RepositoryPaths.DaemonDll, .. args], timeout: TimeSpan.FromSeconds(30));
 
     /// <summary>
     /// The first cluster of <c>nebulagc status --output json</c> for a config, retried for up to 30 s while it exits 3

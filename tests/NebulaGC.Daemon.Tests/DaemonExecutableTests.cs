@@ -9,7 +9,7 @@ namespace NebulaGC.Daemon.Tests;
 /// <summary>The real <c>nebulagc</c> executable as systemd and an operator see it.</summary>
 public sealed class DaemonExecutableTests : IAsyncLifetime
 {
-    private readonly TempDir dir = new();
+    private readonly TempDirectory dir = new();
     private FakeControlPlane server = null!;
 
     public async Task InitializeAsync() => server = await FakeControlPlane.StartAsync();
@@ -31,7 +31,7 @@ public sealed class DaemonExecutableTests : IAsyncLifetime
     private string WriteConfig()
     {
         var nebula = new NebulaFixture(dir.Path);
-        server.Publish(1, nebula.Bundle(NebulaFixture.FreeUdpPort()));
+        server.Publish(1, nebula.Bundle(FreePort.Udp()));
         string path = dir.Combine("daemon.json");
         File.WriteAllText(path, $$"""
             {
@@ -54,8 +54,8 @@ public sealed class DaemonExecutableTests : IAsyncLifetime
         socket.Bind(new UnixDomainSocketEndPoint(socketPath));
         var messages = new List<string>();
 
-        using var daemon = new ChildProcess(BuildOutputs.DaemonDll, ["daemon", "--config", config],
-            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = socketPath, ["WATCHDOG_USEC"] = "400000" });
+        using var daemon = BackgroundProcess.Dotnet(RepositoryPaths.DaemonDll, ["daemon", "--config", config],
+            new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = socketPath, ["WATCHDOG_USEC"] = "400000" });
         await ReceiveUntilAsync(socket, messages, m => m.Contains("WATCHDOG=1"), daemon);
         Assert.Contains(messages, m => m.StartsWith("READY=1\nSTATUS=1 cluster(s)"));
 
@@ -71,9 +71,9 @@ public sealed class DaemonExecutableTests : IAsyncLifetime
     public async Task Status_prints_a_table_while_the_daemon_runs_and_exits_3_once_it_stopped()
     {
         string config = WriteConfig();
-        using var daemon = new ChildProcess(BuildOutputs.DaemonDll, ["daemon", "--config", config]);
+        using var daemon = BackgroundProcess.Dotnet(RepositoryPaths.DaemonDll, ["daemon", "--config", config]);
         // v1 counts as applied once nebula survived its probation (5 s by default).
-        await Eventually.TrueAsync(() => System.Text.RegularExpressions.Regex.IsMatch(Nebulagc.Run("status", "--config", config).Stdout, @"prod\s+v1\s"), TimeSpan.FromSeconds(30), () => daemon.Output);
+        await Wait.UntilAsync(() => System.Text.RegularExpressions.Regex.IsMatch(Nebulagc.Run("status", "--config", config).Stdout, @"prod\s+v1\s"), TimeSpan.FromSeconds(30), () => daemon.Output);
 
         var (code, table, _) = Nebulagc.Run("status", "--config", config);
         Assert.Equal(0, code);
@@ -89,7 +89,7 @@ public sealed class DaemonExecutableTests : IAsyncLifetime
 
     private const int StatusCommandNotRunning = 3;
 
-    private static async Task ReceiveUntilAsync(Socket socket, List<string> messages, Func<string, bool> wanted, ChildProcess daemon)
+    private static async Task ReceiveUntilAsync(Socket socket, List<string> messages, Func<string, bool> wanted, BackgroundProcess daemon)
     {
         var buffer = new byte[4096];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -10,7 +10,7 @@ namespace NebulaGC.Daemon.Tests;
 public sealed class NebulaSupervisorTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
-    private readonly TempDir dir = new();
+    private readonly TempDirectory dir = new();
     private readonly NebulaFixture nebula;
     private readonly ClusterPaths paths;
     private readonly ConfigApplier applier;
@@ -63,40 +63,40 @@ public sealed class NebulaSupervisorTests : IAsyncLifetime
     }
 
     private Task WaitRunningAsync(NebulaSupervisor supervisor) =>
-        Eventually.TrueAsync(() => supervisor.Status is { State: "running", Pid: not null }, Patience, () => $"{supervisor.Status}\n{log.Text}");
+        Wait.UntilAsync(() => supervisor.Status is { State: "running", Pid: not null }, Patience, () => $"{supervisor.Status}\n{log.Text}");
 
     [Fact]
     public async Task Nebula_is_started_on_the_current_config_and_its_output_reaches_the_daemon_log()
     {
-        await ApplyAsync(1, NebulaFixture.FreeUdpPort());
+        await ApplyAsync(1, FreePort.Udp());
         var supervisor = Start();
         await WaitRunningAsync(supervisor);
-        await Eventually.TrueAsync(() => log.Text.Contains("[nebula:prod]") && log.Text.Contains("Nebula interface is active"), Patience, () => log.Text);
-        Assert.True(Eventually.ProcessAlive(supervisor.Status.Pid!.Value));
+        await Wait.UntilAsync(() => log.Text.Contains("[nebula:prod]") && log.Text.Contains("Nebula interface is active"), Patience, () => log.Text);
+        Assert.True(NebulaGC.Daemon.Supervision.NebulaProcess.IsAlive(supervisor.Status.Pid!.Value));
         Assert.Equal(File.ReadAllText(paths.NebulaPidFile).Split(' ')[0], supervisor.Status.Pid.ToString());
     }
 
     [Fact]
     public async Task A_restart_onto_a_new_config_that_keeps_running_is_stable()
     {
-        await ApplyAsync(1, NebulaFixture.FreeUdpPort());
+        await ApplyAsync(1, FreePort.Udp());
         var supervisor = Start();
         await WaitRunningAsync(supervisor);
         int oldPid = supervisor.Status.Pid!.Value;
 
-        await ApplyAsync(2, NebulaFixture.FreeUdpPort(), mtu: 1400);
+        await ApplyAsync(2, FreePort.Udp(), mtu: 1400);
         var outcome = await supervisor.RestartAsync(CancellationToken.None).WaitAsync(Patience);
 
         var stable = Assert.IsType<RestartOutcome.Stable>(outcome);
         Assert.NotEqual(oldPid, stable.Pid);
-        Assert.False(Eventually.ProcessAlive(oldPid));
+        Assert.False(NebulaGC.Daemon.Supervision.NebulaProcess.IsAlive(oldPid));
         Assert.Equal("running", supervisor.Status.State);
     }
 
     [Fact]
     public async Task A_nebula_that_exits_at_once_on_a_new_config_is_reported_and_held_for_rollback()
     {
-        await ApplyAsync(1, NebulaFixture.FreeUdpPort());
+        await ApplyAsync(1, FreePort.Udp());
         var supervisor = Start();
         await WaitRunningAsync(supervisor);
 
@@ -115,19 +115,19 @@ public sealed class NebulaSupervisorTests : IAsyncLifetime
     [Fact]
     public async Task A_crashing_nebula_is_restarted_with_growing_backoff()
     {
-        await ApplyAsync(1, NebulaFixture.FreeUdpPort());
+        await ApplyAsync(1, FreePort.Udp());
         var supervisor = Start();
         await WaitRunningAsync(supervisor);
         int first = supervisor.Status.Pid!.Value;
 
         Process(first).Kill();
-        await Eventually.TrueAsync(() => supervisor.Status is { State: "running", Pid: { } p } && p != first, Patience, () => $"{supervisor.Status}");
+        await Wait.UntilAsync(() => supervisor.Status is { State: "running", Pid: { } p } && p != first, Patience, () => $"{supervisor.Status}");
         Assert.Equal(1, supervisor.Status.Restarts);
         Assert.Contains($"nebula (pid {first}) exited with code 137", log.Text);
 
         int second = supervisor.Status.Pid!.Value;
         Process(second).Kill();
-        await Eventually.TrueAsync(() => supervisor.Status.Restarts == 2, Patience, () => $"{supervisor.Status}");
+        await Wait.UntilAsync(() => supervisor.Status.Restarts == 2, Patience, () => $"{supervisor.Status}");
         Assert.Contains("restarting in 0.4 s", log.Text); // doubled from 0.2 s: the first run was shorter than StableUptime
         await WaitRunningAsync(supervisor);
     }
@@ -135,7 +135,7 @@ public sealed class NebulaSupervisorTests : IAsyncLifetime
     [Fact]
     public async Task A_new_supervisor_adopts_a_running_nebula_instead_of_restarting_it()
     {
-        await ApplyAsync(1, NebulaFixture.FreeUdpPort());
+        await ApplyAsync(1, FreePort.Udp());
         var first = Start();
         await WaitRunningAsync(first);
         int pid = first.Status.Pid!.Value;
@@ -146,7 +146,7 @@ public sealed class NebulaSupervisorTests : IAsyncLifetime
         stop.Cancel();
         await run;
         await Task.Delay(300);
-        Assert.True(Eventually.ProcessAlive(pid));
+        Assert.True(NebulaGC.Daemon.Supervision.NebulaProcess.IsAlive(pid));
 
         var second = Start();
         await WaitRunningAsync(second);
@@ -155,15 +155,15 @@ public sealed class NebulaSupervisorTests : IAsyncLifetime
         Assert.Contains($"adopted running nebula (pid {pid})", log.Text);
 
         // The adopted process is still supervised: a restart replaces it.
-        await ApplyAsync(2, NebulaFixture.FreeUdpPort());
+        await ApplyAsync(2, FreePort.Udp());
         Assert.IsType<RestartOutcome.Stable>(await second.RestartAsync(CancellationToken.None).WaitAsync(Patience));
-        await Eventually.TrueAsync(() => !Eventually.ProcessAlive(pid), Patience, () => $"old nebula {pid} still alive");
+        await Wait.UntilAsync(() => !NebulaGC.Daemon.Supervision.NebulaProcess.IsAlive(pid), Patience, () => $"old nebula {pid} still alive");
     }
 
     [Fact]
     public async Task A_stale_pid_file_is_not_adopted()
     {
-        await ApplyAsync(1, NebulaFixture.FreeUdpPort());
+        await ApplyAsync(1, FreePort.Udp());
         paths.EnsureDirectories();
         File.WriteAllText(paths.NebulaPidFile, $"{Environment.ProcessId} 12345");
         var supervisor = Start();

@@ -8,7 +8,7 @@ namespace NebulaGC.PowerShell.Tests;
 
 public sealed class ContainerTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
@@ -24,18 +24,18 @@ public sealed class ContainerTests(ITestOutputHelper output) : IDisposable
     public void Docker_compose_validates_the_rendered_file(Topology topology)
     {
         var dir = _dir.Combine(topology.ToString());
-        var files = TestSupport.WriteTo(dir, ContainerRenderer.RenderCompose(TestSupport.Context(Settings()), topology));
+        var files = Toolkit.WriteTo(dir, ContainerRenderer.RenderCompose(Toolkit.Context(Settings()), topology));
         var compose = files.Single(f => f.Kind == "ComposeFile").Path;
-        var result = TestSupport.Run(TestSupport.Which("docker-compose"), ["-f", compose, "config", "-q"], dir);
+        var result = ProcessRunner.Run(ProcessRunner.Find("docker-compose"), ["-f", compose, "config", "-q"], dir);
         output.WriteLine(result.ToString());
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal("", result.StdErr.Trim());
+        Assert.Equal("", result.Stderr.Trim());
     }
 
     [Fact]
     public void Compose_passes_the_secret_as_a_docker_secret_file_of_mode_0600_and_never_inline()
     {
-        var files = TestSupport.WriteTo(_dir.Path, ContainerRenderer.RenderCompose(TestSupport.Context(Settings()), Topology.Litestream));
+        var files = Toolkit.WriteTo(_dir.Path, ContainerRenderer.RenderCompose(Toolkit.Context(Settings()), Topology.Litestream));
         var compose = files.Single(f => f.Kind == "ComposeFile").Content;
         var secret = files.Single(f => f.RelativePath == "secrets/hmac-secret");
         Assert.Equal((UnixFileMode)Convert.ToInt32("600", 8), File.GetUnixFileMode(secret.Path));
@@ -54,7 +54,7 @@ public sealed class ContainerTests(ITestOutputHelper output) : IDisposable
     [InlineData(ContainerComponent.Daemon)]
     public void Dockerfile_is_multi_stage_AOT_with_a_healthcheck(ContainerComponent component)
     {
-        var text = ContainerRenderer.RenderDockerfile(TestSupport.Context(), component)[0].Content;
+        var text = ContainerRenderer.RenderDockerfile(Toolkit.Context(), component)[0].Content;
         // The source build, the stage the runtime copies from (the build, or a local image named by PUBLISH_STAGE), the runtime.
         Assert.Equal(3, Regex.Matches(text, @"^FROM ", RegexOptions.Multiline).Count);
         Assert.Contains("FROM ${PUBLISH_STAGE} AS binaries", text);
@@ -82,7 +82,7 @@ public sealed class ContainerTests(ITestOutputHelper output) : IDisposable
     {
         get
         {
-            var directory = Path.Combine(TestSupport.RepoRoot, "out", "publish");
+            var directory = RepositoryPaths.Combine("out", "publish");
             Assert.True(File.Exists(Path.Combine(directory, "nebulagc-server")) && File.Exists(Path.Combine(directory, "nebulagc")),
                 $"no AOT binaries in {directory}: build.ps1 Test publishes them (or run `dotnet pwsh ./build.ps1 Publish`)");
             return directory;
@@ -91,8 +91,8 @@ public sealed class ContainerTests(ITestOutputHelper output) : IDisposable
 
     private string RenderedDockerfile(ContainerComponent component)
     {
-        var file = ContainerRenderer.RenderDockerfile(TestSupport.Context(), component)[0];
-        TestSupport.WriteTo(_dir.Combine("rendered"), [file]);
+        var file = ContainerRenderer.RenderDockerfile(Toolkit.Context(), component)[0];
+        Toolkit.WriteTo(_dir.Combine("rendered"), [file]);
         return _dir.Combine("rendered", file.RelativePath);
     }
 
@@ -103,27 +103,27 @@ public sealed class ContainerTests(ITestOutputHelper output) : IDisposable
         var image = images.Build("server", RenderedDockerfile(ContainerComponent.Server), PublishDirectory);
         Assert.Equal("1654:1654", images.Podman("image", "inspect", "--format", "{{.Config.User}}", image).Trim());
 
-        var port = TestSupport.FreePort();
+        var port = FreePort.Tcp();
         var container = images.RunDetached(image,
             "-e", $"NEBULAGC_LISTEN_ADDR=127.0.0.1:{port}", "-e", "NEBULAGC_HMAC_SECRET=container-test-secret-0123456789-abcdefgh", "-e", "NEBULAGC_ROLE=master");
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
         string? healthz = null;
-        while (healthz is null)
+        Wait.Until(() =>
         {
+            var state = images.Podman("inspect", "--format", "{{.State.Status}}", container).Trim();
+            Assert.True(state == "running", $"the server container is {state}: {images.Podman("logs", container)}");
             try
             {
                 healthz = client.GetStringAsync($"http://127.0.0.1:{port}/v1/healthz").GetAwaiter().GetResult();
+                return true;
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (HttpRequestException)
             {
-                var state = images.Podman("inspect", "--format", "{{.State.Status}}", container).Trim();
-                Assert.True(state == "running", $"the server container is {state}: {images.Podman("logs", container)}");
-                Thread.Sleep(100);
+                return false;
             }
-        }
+        }, TimeSpan.FromSeconds(60), () => $"the server container did not answer /v1/healthz: {images.Podman("logs", container)}");
         output.WriteLine(healthz);
-        Assert.Contains("ok", healthz, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("ok", healthz!, StringComparison.OrdinalIgnoreCase);
         // The server process runs as the image's user, never root (rootful podman without a user namespace: the same uid on the host).
         var pid = images.Podman("inspect", "--format", "{{.State.Pid}}", container).Trim();
         var uids = File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal));

@@ -6,7 +6,7 @@ namespace NebulaGC.PowerShell.Tests;
 
 public sealed class DeploymentValidatorTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
@@ -29,15 +29,15 @@ public sealed class DeploymentValidatorTests(ITestOutputHelper output) : IDispos
         };
         foreach (var c in new[] { SystemdComponent.Server, SystemdComponent.Daemon })
         {
-            TestSupport.WriteTo(Path.Combine(root, "systemd"), SystemdRenderer.Render(TestSupport.Context(S()), new SystemdRequest(c, Path.Combine(bin, "litestream"))));
+            Toolkit.WriteTo(Path.Combine(root, "systemd"), SystemdRenderer.Render(Toolkit.Context(S()), new SystemdRequest(c, Path.Combine(bin, "litestream"))));
         }
-        TestSupport.WriteTo(Path.Combine(root, "systemd"), SystemdRenderer.Render(TestSupport.Context(S()), new SystemdRequest(SystemdComponent.Litestream, Path.Combine(bin, "litestream"))));
-        TestSupport.WriteTo(Path.Combine(root, "k8s"), K8sRenderer.Render(TestSupport.Context(S()), Topology.Litestream));
-        TestSupport.WriteTo(Path.Combine(root, "compose"), ContainerRenderer.RenderCompose(TestSupport.Context(S()), Topology.Litestream));
-        TestSupport.WriteTo(Path.Combine(root, "haproxy"), LoadBalancerRenderer.Render(TestSupport.Context(S()), LoadBalancerKind.HAProxy));
-        TestSupport.WriteTo(Path.Combine(root, "nginx"), LoadBalancerRenderer.Render(TestSupport.Context(S()), LoadBalancerKind.Nginx, Path.Combine(root, "nginx", "nginx.pid")));
-        TestSupport.WriteTo(Path.Combine(root, "monitoring"), MonitoringRenderer.Render(TestSupport.Context(S()), includeLiteFS: false));
-        TestSupport.WriteTo(Path.Combine(root, "secret"), SecretRenderer.Render(TestSupport.Context(S()), SecretKind.HmacSecret, SecretFormat.K8sSecret, overwrite: false));
+        Toolkit.WriteTo(Path.Combine(root, "systemd"), SystemdRenderer.Render(Toolkit.Context(S()), new SystemdRequest(SystemdComponent.Litestream, Path.Combine(bin, "litestream"))));
+        Toolkit.WriteTo(Path.Combine(root, "k8s"), K8sRenderer.Render(Toolkit.Context(S()), Topology.Litestream));
+        Toolkit.WriteTo(Path.Combine(root, "compose"), ContainerRenderer.RenderCompose(Toolkit.Context(S()), Topology.Litestream));
+        Toolkit.WriteTo(Path.Combine(root, "haproxy"), LoadBalancerRenderer.Render(Toolkit.Context(S()), LoadBalancerKind.HAProxy));
+        Toolkit.WriteTo(Path.Combine(root, "nginx"), LoadBalancerRenderer.Render(Toolkit.Context(S()), LoadBalancerKind.Nginx, Path.Combine(root, "nginx", "nginx.pid")));
+        Toolkit.WriteTo(Path.Combine(root, "monitoring"), MonitoringRenderer.Render(Toolkit.Context(S()), includeLiteFS: false));
+        Toolkit.WriteTo(Path.Combine(root, "secret"), SecretRenderer.Render(Toolkit.Context(S()), SecretKind.HmacSecret, SecretFormat.K8sSecret, overwrite: false));
         return root;
     }
 

@@ -18,7 +18,7 @@ public sealed class FakeInstance : IDisposable
     {
         Name = name;
         IsMaster = master;
-        Port = TestSupport.FreePort();
+        Port = FreePort.Tcp();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(Serve);

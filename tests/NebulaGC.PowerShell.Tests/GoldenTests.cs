@@ -9,7 +9,7 @@ namespace NebulaGC.PowerShell.Tests;
 /// </summary>
 public sealed class GoldenTests
 {
-    private static readonly string GoldenDir = Path.Combine(TestSupport.RepoRoot, "tests", "NebulaGC.PowerShell.Tests", "Golden");
+    private static readonly string GoldenDir = Path.Combine(RepositoryPaths.Root, "tests", "NebulaGC.PowerShell.Tests", "Golden");
 
     private static DeploymentSettings Settings() => new()
     {
@@ -27,17 +27,17 @@ public sealed class GoldenTests
 
     private static IReadOnlyList<RenderedFile> Render(string group) => group switch
     {
-        "systemd" => SystemdRenderer.Render(TestSupport.Context(Settings()), new SystemdRequest(SystemdComponent.Server))
-            .Concat(SystemdRenderer.Render(TestSupport.Context(Settings()), new SystemdRequest(SystemdComponent.Daemon)))
-            .Concat(SystemdRenderer.Render(TestSupport.Context(Settings()), new SystemdRequest(SystemdComponent.Litestream))).ToList(),
-        "k8s-litestream" => K8sRenderer.Render(TestSupport.Context(Settings()), Topology.Litestream),
-        "litestream-0.5" => LitestreamRenderer.Render(TestSupport.Context(With(Settings(), s => s.LitestreamVersion = LitestreamVersion.V0_5))),
-        "haproxy" => LoadBalancerRenderer.Render(TestSupport.Context(Settings()), LoadBalancerKind.HAProxy),
-        "nginx" => LoadBalancerRenderer.Render(TestSupport.Context(Settings()), LoadBalancerKind.Nginx),
-        "monitoring" => MonitoringRenderer.Render(TestSupport.Context(Settings()), includeLiteFS: false),
-        "compose-litestream" => ContainerRenderer.RenderCompose(TestSupport.Context(Settings()), Topology.Litestream),
-        "docker" => ContainerRenderer.RenderDockerfile(TestSupport.Context(Settings()), ContainerComponent.Server),
-        "litefs" => [LiteFSRenderer.Render(TestSupport.Context(Settings()), LiteFSRenderer.ServerExec(Settings()), "${HOSTNAME}", "http://${HOSTNAME}:20202")],
+        "systemd" => SystemdRenderer.Render(Toolkit.Context(Settings()), new SystemdRequest(SystemdComponent.Server))
+            .Concat(SystemdRenderer.Render(Toolkit.Context(Settings()), new SystemdRequest(SystemdComponent.Daemon)))
+            .Concat(SystemdRenderer.Render(Toolkit.Context(Settings()), new SystemdRequest(SystemdComponent.Litestream))).ToList(),
+        "k8s-litestream" => K8sRenderer.Render(Toolkit.Context(Settings()), Topology.Litestream),
+        "litestream-0.5" => LitestreamRenderer.Render(Toolkit.Context(With(Settings(), s => s.LitestreamVersion = LitestreamVersion.V0_5))),
+        "haproxy" => LoadBalancerRenderer.Render(Toolkit.Context(Settings()), LoadBalancerKind.HAProxy),
+        "nginx" => LoadBalancerRenderer.Render(Toolkit.Context(Settings()), LoadBalancerKind.Nginx),
+        "monitoring" => MonitoringRenderer.Render(Toolkit.Context(Settings()), includeLiteFS: false),
+        "compose-litestream" => ContainerRenderer.RenderCompose(Toolkit.Context(Settings()), Topology.Litestream),
+        "docker" => ContainerRenderer.RenderDockerfile(Toolkit.Context(Settings()), ContainerComponent.Server),
+        "litefs" => [LiteFSRenderer.Render(Toolkit.Context(Settings()), LiteFSRenderer.ServerExec(Settings()), "${HOSTNAME}", "http://${HOSTNAME}:20202")],
         _ => throw new ArgumentOutOfRangeException(nameof(group), group, null),
     };
 

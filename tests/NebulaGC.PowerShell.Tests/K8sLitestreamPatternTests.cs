@@ -14,7 +14,7 @@ namespace NebulaGC.PowerShell.Tests;
 /// </summary>
 public sealed class K8sLitestreamPatternTests : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
@@ -29,10 +29,10 @@ public sealed class K8sLitestreamPatternTests : IDisposable
             Replicas = [new ReplicaSettings { Type = ReplicaType.File, Path = _dir.Combine("replica") }],
         };
         var kdir = _dir.Combine("k8s");
-        TestSupport.WriteTo(kdir, K8sRenderer.Render(TestSupport.Context(settings), Topology.Litestream));
-        var built = TestSupport.Run("kubectl", ["kustomize", kdir]);
+        Toolkit.WriteTo(kdir, K8sRenderer.Render(Toolkit.Context(settings), Topology.Litestream));
+        var built = ProcessRunner.Run("kubectl", ["kustomize", kdir]);
         Assert.Equal(0, built.ExitCode);
-        var objects = KubernetesYaml.LoadAllFromString(built.StdOut, null, strict: true);
+        var objects = KubernetesYaml.LoadAllFromString(built.Stdout, null, strict: true);
         var pod = objects.OfType<V1StatefulSet>().Single().Spec.Template.Spec;
         var config = _dir.Combine("etc-litestream", "litestream.yml");
         Directory.CreateDirectory(Path.GetDirectoryName(config)!);
@@ -44,25 +44,25 @@ public sealed class K8sLitestreamPatternTests : IDisposable
         Assert.Equal(db, init[^1]);
 
         // 1. First boot: empty replica, no database -> the init container succeeds and creates nothing.
-        var first = TestSupport.Run(TestSupport.LitestreamBinary, init);
+        var first = ProcessRunner.Run(Toolkit.LitestreamBinary, init);
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.False(File.Exists(db));
 
         // 2. The server creates its database; the sidecar replicates it.
         CreateDatabase(db, 2500);
-        using (var replicate = new BackgroundProcess(TestSupport.LitestreamBinary, sidecar))
+        using (var replicate = new BackgroundProcess(Toolkit.LitestreamBinary, sidecar))
         {
             var probe = _dir.Combine("probe.db");
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (true)
             {
                 File.Delete(probe);
-                var r = TestSupport.Run(TestSupport.LitestreamBinary, ["restore", "-config", config, "-o", probe, db]);
+                var r = ProcessRunner.Run(Toolkit.LitestreamBinary, ["restore", "-config", config, "-o", probe, db]);
                 if (r.ExitCode == 0 && Count(probe) == 2500)
                 {
                     break;
                 }
-                Assert.True(DateTime.UtcNow < deadline, $"the sidecar did not replicate within 60 s:\n{r}\n{replicate.Log}");
+                Assert.True(DateTime.UtcNow < deadline, $"the sidecar did not replicate within 60 s:\n{r}\n{replicate.Output}");
                 Thread.Sleep(500);
             }
         }
@@ -72,14 +72,14 @@ public sealed class K8sLitestreamPatternTests : IDisposable
         {
             File.Delete(f);
         }
-        var restore = TestSupport.Run(TestSupport.LitestreamBinary, init);
+        var restore = ProcessRunner.Run(Toolkit.LitestreamBinary, init);
         Assert.True(restore.ExitCode == 0, restore.ToString());
         Assert.Equal(2500, Count(db));
         Assert.Equal("ok", Scalar(db, "PRAGMA integrity_check"));
 
         // 4. A restart with the database present: the init container leaves it alone.
         var before = SHA256.HashData(File.ReadAllBytes(db));
-        var again = TestSupport.Run(TestSupport.LitestreamBinary, init);
+        var again = ProcessRunner.Run(Toolkit.LitestreamBinary, init);
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(db)));
     }

@@ -7,7 +7,7 @@ namespace NebulaGC.PowerShell.Tests;
 
 public sealed class K8sTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
@@ -19,11 +19,11 @@ public sealed class K8sTests(ITestOutputHelper output) : IDisposable
     private string RenderAndBuild(Topology topology)
     {
         var dir = _dir.Combine(topology.ToString());
-        TestSupport.WriteTo(dir, K8sRenderer.Render(TestSupport.Context(Settings()), topology));
-        var result = TestSupport.Run("kubectl", ["kustomize", dir]);
+        Toolkit.WriteTo(dir, K8sRenderer.Render(Toolkit.Context(Settings()), topology));
+        var result = ProcessRunner.Run("kubectl", ["kustomize", dir]);
         Assert.True(result.ExitCode == 0, $"kubectl kustomize {topology}: {result}");
-        Assert.Equal("", result.StdErr.Trim());
-        return result.StdOut;
+        Assert.Equal("", result.Stderr.Trim());
+        return result.Stdout;
     }
 
     /// <summary>Typed, strict deserialisation: an unknown field or a wrongly typed value anywhere is an error.</summary>
@@ -141,9 +141,9 @@ public sealed class K8sTests(ITestOutputHelper output) : IDisposable
     public void Rendering_twice_changes_no_byte()
     {
         var dir = _dir.Combine("twice");
-        TestSupport.WriteTo(dir, K8sRenderer.Render(TestSupport.Context(Settings()), Topology.Litestream));
+        Toolkit.WriteTo(dir, K8sRenderer.Render(Toolkit.Context(Settings()), Topology.Litestream));
         var before = Directory.GetFiles(dir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
-        var again = TestSupport.WriteTo(dir, K8sRenderer.Render(TestSupport.Context(Settings()), Topology.Litestream));
+        var again = Toolkit.WriteTo(dir, K8sRenderer.Render(Toolkit.Context(Settings()), Topology.Litestream));
         Assert.All(again, f => Assert.Contains(f.Status, new[] { RenderStatus.Unchanged, RenderStatus.Kept }));
         Assert.All(before, kv => Assert.Equal(kv.Value, File.ReadAllBytes(kv.Key)));
     }

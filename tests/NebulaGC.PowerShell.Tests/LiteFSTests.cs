@@ -10,7 +10,7 @@ public sealed class LiteFSTests
     [Fact]
     public void Consul_lease_config_uses_only_LiteFS_keys_and_runs_the_server_once_mounted()
     {
-        var file = LiteFSRenderer.Render(TestSupport.Context(new DeploymentSettings { ConsulUrl = "http://consul.internal:8500" }),
+        var file = LiteFSRenderer.Render(Toolkit.Context(new DeploymentSettings { ConsulUrl = "http://consul.internal:8500" }),
             exec: "/usr/local/bin/nebulagc-server serve", hostname: "${HOSTNAME}", advertiseUrl: "http://${HOSTNAME}:20202");
         LiteFSRenderer.Check(file.Content, "litefs.yml");
         var lease = Lease(file);
@@ -25,22 +25,22 @@ public sealed class LiteFSTests
         var exec = LiteFSRenderer.ServerExec(new DeploymentSettings());
         Assert.Equal("setpriv --reuid=nebulagc --regid=nebulagc --init-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- /usr/local/bin/nebulagc-server serve", exec);
         // setpriv accepts exactly these options (util-linux on this machine): parse them with a harmless command as root.
-        var result = TestSupport.Run("setpriv", ["--reuid=nobody", "--regid=nogroup", "--init-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--", "id", "-u"]);
+        var result = ProcessRunner.Run("setpriv", ["--reuid=nobody", "--regid=nogroup", "--init-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--", "id", "-u"]);
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.NotEqual("0", result.StdOut.Trim());
+        Assert.NotEqual("0", result.Stdout.Trim());
     }
 
     [Fact]
     public void Static_lease_names_the_primary_and_needs_one()
     {
-        var file = LiteFSRenderer.Render(TestSupport.Context(new DeploymentSettings { Lease = LeaseType.Static, PrimaryHostname = "cp1", Candidate = false }),
+        var file = LiteFSRenderer.Render(Toolkit.Context(new DeploymentSettings { Lease = LeaseType.Static, PrimaryHostname = "cp1", Candidate = false }),
             exec: "", hostname: "cp1", advertiseUrl: "http://cp1:20202");
         var lease = Lease(file);
         Assert.Equal("static", lease["type"].ToString());
         Assert.Equal("cp1", lease["hostname"].ToString());
         Assert.Equal("false", lease["candidate"].ToString());
         Assert.False(lease.Children.ContainsKey("consul"));
-        var e = Assert.Throws<NebulaGCException>(() => LiteFSRenderer.Render(TestSupport.Context(new DeploymentSettings { Lease = LeaseType.Static }), "", "x", "http://x:20202"));
+        var e = Assert.Throws<NebulaGCException>(() => LiteFSRenderer.Render(Toolkit.Context(new DeploymentSettings { Lease = LeaseType.Static }), "", "x", "http://x:20202"));
         Assert.Equal(ErrorIds.SettingsInvalid, e.Id);
     }
 
@@ -55,7 +55,7 @@ public sealed class LiteFSTests
     [Fact]
     public void Compose_LiteFS_points_the_lease_at_its_own_consul()
     {
-        var files = ContainerRenderer.RenderCompose(TestSupport.Context(), Topology.LiteFS);
+        var files = ContainerRenderer.RenderCompose(Toolkit.Context(), Topology.LiteFS);
         var litefs = files.Single(f => f.Kind == "LiteFSConfig");
         Assert.Equal("http://consul:8500", ((YamlMappingNode)Lease(litefs)["consul"])["url"].ToString());
     }

@@ -5,7 +5,7 @@ namespace NebulaGC.PowerShell.Tests;
 
 public sealed class LitestreamConfigTests : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
@@ -17,7 +17,7 @@ public sealed class LitestreamConfigTests : IDisposable
     [Fact]
     public void Dialect_0_5_renders_one_replica_map_with_type_gs_and_global_snapshot_settings()
     {
-        var file = LitestreamRenderer.Render(TestSupport.Context(With(LitestreamVersion.V0_5, new ReplicaSettings { Type = ReplicaType.GCS, Bucket = "b" })))[0];
+        var file = LitestreamRenderer.Render(Toolkit.Context(With(LitestreamVersion.V0_5, new ReplicaSettings { Type = ReplicaType.GCS, Bucket = "b" })))[0];
         var root = Root(file.Content);
         var db = (YamlMappingNode)((YamlSequenceNode)root["dbs"])[0];
         Assert.False(db.Children.ContainsKey("replicas"));
@@ -31,7 +31,7 @@ public sealed class LitestreamConfigTests : IDisposable
     [Fact]
     public void Dialect_0_3_renders_a_replicas_list_with_type_gcs()
     {
-        var file = LitestreamRenderer.Render(TestSupport.Context(With(LitestreamVersion.V0_3,
+        var file = LitestreamRenderer.Render(Toolkit.Context(With(LitestreamVersion.V0_3,
             new ReplicaSettings { Type = ReplicaType.GCS, Bucket = "b" }, new ReplicaSettings { Type = ReplicaType.File, Path = "/backup" })))[0];
         var db = (YamlMappingNode)((YamlSequenceNode)Root(file.Content)["dbs"])[0];
         var replicas = (YamlSequenceNode)db["replicas"];
@@ -42,7 +42,7 @@ public sealed class LitestreamConfigTests : IDisposable
     [Fact]
     public void Dialect_0_5_refuses_more_than_one_replica()
     {
-        var e = Assert.Throws<NebulaGCException>(() => LitestreamRenderer.Render(TestSupport.Context(With(LitestreamVersion.V0_5,
+        var e = Assert.Throws<NebulaGCException>(() => LitestreamRenderer.Render(Toolkit.Context(With(LitestreamVersion.V0_5,
             new ReplicaSettings { Type = ReplicaType.S3, Bucket = "a" }, new ReplicaSettings { Type = ReplicaType.File, Path = "/b" }))));
         Assert.Equal(ErrorIds.LitestreamTooManyReplicas, e.Id);
     }
@@ -71,7 +71,7 @@ public sealed class LitestreamConfigTests : IDisposable
         Directory.CreateDirectory(_dir.Combine("tpl", "litestream"));
         File.WriteAllText(_dir.Combine("tpl", "litestream", "litestream-0.5.yml.scriban"),
             "dbs:\n  - path: {{ q db_path }}\n    replica:\n      type: s3\n      bucket: b\n      snapshot-interval: 1h\n");
-        var ctx = TestSupport.Context(With(LitestreamVersion.V0_5, new ReplicaSettings { Type = ReplicaType.S3, Bucket = "b" }), _dir.Combine("tpl"));
+        var ctx = Toolkit.Context(With(LitestreamVersion.V0_5, new ReplicaSettings { Type = ReplicaType.S3, Bucket = "b" }), _dir.Combine("tpl"));
         var e = Assert.Throws<NebulaGCException>(() => LitestreamRenderer.Render(ctx));
         Assert.Equal(ErrorIds.LitestreamUnknownKey, e.Id);
     }
@@ -79,7 +79,7 @@ public sealed class LitestreamConfigTests : IDisposable
     [Fact]
     public void Credentials_are_env_references_only_and_the_env_skeleton_is_0600()
     {
-        var files = TestSupport.WriteTo(_dir.Path, LitestreamRenderer.Render(TestSupport.Context(With(LitestreamVersion.V0_3,
+        var files = Toolkit.WriteTo(_dir.Path, LitestreamRenderer.Render(Toolkit.Context(With(LitestreamVersion.V0_3,
             new ReplicaSettings { Type = ReplicaType.S3, Bucket = "b" }, new ReplicaSettings { Type = ReplicaType.ABS, Bucket = "c", AccountName = "acct" }))));
         var yaml = files.Single(f => f.Kind == "LitestreamConfig").Content;
         Assert.DoesNotContain("access-key-id", yaml);
@@ -94,7 +94,7 @@ public sealed class LitestreamConfigTests : IDisposable
     [Fact]
     public void A_replica_missing_its_bucket_is_an_error_naming_what_is_missing()
     {
-        var e = Assert.Throws<NebulaGCException>(() => LitestreamRenderer.Render(TestSupport.Context(With(LitestreamVersion.V0_3, new ReplicaSettings { Type = ReplicaType.S3 }))));
+        var e = Assert.Throws<NebulaGCException>(() => LitestreamRenderer.Render(Toolkit.Context(With(LitestreamVersion.V0_3, new ReplicaSettings { Type = ReplicaType.S3 }))));
         Assert.Equal(ErrorIds.LitestreamReplicaIncomplete, e.Id);
         Assert.Contains("Bucket", e.Message);
     }

@@ -22,7 +22,7 @@ public sealed class LitestreamReplicationTests(ITestOutputHelper output) : IDisp
 
     private static readonly string[] Tables = ["tenants", "clusters", "nodes", "config_versions"];
 
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly List<IDisposable> _processes = [];
 
     public void Dispose()
@@ -37,12 +37,12 @@ public sealed class LitestreamReplicationTests(ITestOutputHelper output) : IDisp
     [Fact]
     public void Litestream_0_3_replicates_a_live_test_made_WAL_database_to_s3rver_azurite_and_a_file_replica_and_restores_each_intact()
     {
-        var s3Port = TestSupport.FreePort();
+        var s3Port = FreePort.Tcp();
         var s3Dir = Directory.CreateDirectory(_dir.Combine("s3rver")).FullName;
-        var s3 = Start("node", [Path.Combine(TestSupport.NpmModules, "s3rver", "bin", "s3rver.js"), "-d", s3Dir, "-a", "127.0.0.1", "-p", s3Port.ToString(), "--configure-bucket", "litestream", "--silent"]);
-        var azPort = TestSupport.FreePort();
+        var s3 = Start("node", [Path.Combine(Toolkit.NpmModules, "s3rver", "bin", "s3rver.js"), "-d", s3Dir, "-a", "127.0.0.1", "-p", s3Port.ToString(), "--configure-bucket", "litestream", "--silent"]);
+        var azPort = FreePort.Tcp();
         var azDir = Directory.CreateDirectory(_dir.Combine("azurite")).FullName;
-        var azurite = Start("node", [Path.Combine(TestSupport.NpmModules, "azurite", "dist", "src", "blob", "main.js"), "--blobHost", "127.0.0.1", "--blobPort", azPort.ToString(),
+        var azurite = Start("node", [Path.Combine(Toolkit.NpmModules, "azurite", "dist", "src", "blob", "main.js"), "--blobHost", "127.0.0.1", "--blobPort", azPort.ToString(),
             "--location", azDir, "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--silent"]);
         s3.WaitForPort(s3Port, TimeSpan.FromSeconds(60));
         azurite.WaitForPort(azPort, TimeSpan.FromSeconds(60));
@@ -63,20 +63,20 @@ public sealed class LitestreamReplicationTests(ITestOutputHelper output) : IDisp
                 new() { Type = ReplicaType.File, Path = _dir.Combine("file-replica") },
             ],
         };
-        var files = TestSupport.WriteTo(_dir.Combine("config"), LitestreamRenderer.Render(TestSupport.Context(settings), db));
+        var files = Toolkit.WriteTo(_dir.Combine("config"), LitestreamRenderer.Render(Toolkit.Context(settings), db));
         var config = files.Single(f => f.Kind == "LitestreamConfig").Path;
         output.WriteLine(File.ReadAllText(config));
         Assert.DoesNotContain("S3RVER", File.ReadAllText(config));
         Assert.DoesNotContain(AzuriteKey, File.ReadAllText(config));
 
         // Credentials only through the environment, as the rendered litestream.env / Secret provides them.
-        var env = new Dictionary<string, string>
+        var env = new Dictionary<string, string?>
         {
             ["LITESTREAM_ACCESS_KEY_ID"] = "S3RVER",
             ["LITESTREAM_SECRET_ACCESS_KEY"] = "S3RVER",
             ["LITESTREAM_AZURE_ACCOUNT_KEY"] = AzuriteKey,
         };
-        var litestream = Start(TestSupport.LitestreamBinary, ["replicate", "-config", config], env);
+        var litestream = Start(Toolkit.LitestreamBinary, ["replicate", "-config", config], env);
 
         // Keep writing while Litestream replicates: the database is live.
         for (var batch = 0; batch < 20; batch++)
@@ -99,7 +99,7 @@ public sealed class LitestreamReplicationTests(ITestOutputHelper output) : IDisp
                 {
                     File.Delete(f);
                 }
-                result = TestSupport.Run(TestSupport.LitestreamBinary, ["restore", "-config", config, "-replica", replica, "-o", restored, db], env: env);
+                result = ProcessRunner.Run(Toolkit.LitestreamBinary, ["restore", "-config", config, "-replica", replica, "-o", restored, db], environment: env);
                 if (result.ExitCode == 0)
                 {
                     using var restoredConnection = Open(restored);
@@ -114,12 +114,12 @@ public sealed class LitestreamReplicationTests(ITestOutputHelper output) : IDisp
             }
             output.WriteLine($"{replica}: restore {result}; counts {string.Join(", ", counts?.Select(kv => $"{kv.Key}={kv.Value}") ?? [])}");
             Assert.True(counts is not null && counts.SequenceEqual(expected),
-                $"replica {replica} did not restore all rows within 60 s (expected {string.Join(", ", expected)}).\nlast restore: {result}\nlitestream log:\n{litestream.Log}");
+                $"replica {replica} did not restore all rows within 60 s (expected {string.Join(", ", expected)}).\nlast restore: {result}\nlitestream log:\n{litestream.Output}");
         }
-        Assert.False(litestream.HasExited, "litestream replicate stopped by itself:\n" + litestream.Log);
+        Assert.False(litestream.HasExited, "litestream replicate stopped by itself:\n" + litestream.Output);
     }
 
-    private BackgroundProcess Start(string file, string[] args, IDictionary<string, string>? env = null)
+    private BackgroundProcess Start(string file, string[] args, IDictionary<string, string?>? env = null)
     {
         var p = new BackgroundProcess(file, args, env, _dir.Path);
         _processes.Add(p);

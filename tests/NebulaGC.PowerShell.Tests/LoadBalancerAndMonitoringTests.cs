@@ -7,7 +7,7 @@ namespace NebulaGC.PowerShell.Tests;
 
 public sealed class LoadBalancerAndMonitoringTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
@@ -20,11 +20,11 @@ public sealed class LoadBalancerAndMonitoringTests(ITestOutputHelper output) : I
     [Fact]
     public void HAProxy_accepts_the_rendered_config_and_writes_are_checked_against_the_check_master_body()
     {
-        var file = TestSupport.WriteTo(_dir.Path, LoadBalancerRenderer.Render(TestSupport.Context(WithBackends()), LoadBalancerKind.HAProxy))[0];
-        var result = TestSupport.Run(TestSupport.Which("haproxy"), ["-c", "-f", file.Path]);
+        var file = Toolkit.WriteTo(_dir.Path, LoadBalancerRenderer.Render(Toolkit.Context(WithBackends()), LoadBalancerKind.HAProxy))[0];
+        var result = ProcessRunner.Run(ProcessRunner.Find("haproxy"), ["-c", "-f", file.Path]);
         output.WriteLine(result.ToString());
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.DoesNotContain("[WARNING]", result.StdOut + result.StdErr);
+        Assert.DoesNotContain("[WARNING]", result.Stdout + result.Stderr);
         var master = Regex.Match(file.Content, @"backend nebulagc_master\n(?<body>(?:    .*\n)+)").Groups["body"].Value;
         Assert.Contains("option httpchk GET /v1/check-master", master);
         Assert.Contains(@"http-check expect rstring ""\""master\""[[:space:]]*:[[:space:]]*true""", master);
@@ -38,7 +38,7 @@ public sealed class LoadBalancerAndMonitoringTests(ITestOutputHelper output) : I
     public void HAProxy_master_check_matches_only_a_master_body()
     {
         // The same extended regex HAProxy applies (rstring), against both answers check-master gives.
-        var content = LoadBalancerRenderer.Render(TestSupport.Context(WithBackends()), LoadBalancerKind.HAProxy)[0].Content;
+        var content = LoadBalancerRenderer.Render(Toolkit.Context(WithBackends()), LoadBalancerKind.HAProxy)[0].Content;
         var pattern = Regex.Match(content, @"rstring ""(.*)""").Groups[1].Value.Replace("\\\"", "\"").Replace("[[:space:]]", @"\s");
         Assert.Matches(pattern, """{"master":true,"instance_id":"cp1","epoch":3}""");
         Assert.Matches(pattern, """{"master": true, "instance_id": "cp1", "epoch": 3}""");
@@ -48,23 +48,23 @@ public sealed class LoadBalancerAndMonitoringTests(ITestOutputHelper output) : I
     [Fact]
     public void Nginx_accepts_the_rendered_config()
     {
-        var file = TestSupport.WriteTo(_dir.Path, LoadBalancerRenderer.Render(TestSupport.Context(WithBackends()), LoadBalancerKind.Nginx, _dir.Combine("nginx.pid")))[0];
-        var result = TestSupport.Run(TestSupport.Which("nginx"), ["-t", "-c", file.Path, "-p", _dir.Path, "-e", "stderr"]);
+        var file = Toolkit.WriteTo(_dir.Path, LoadBalancerRenderer.Render(Toolkit.Context(WithBackends()), LoadBalancerKind.Nginx, _dir.Combine("nginx.pid")))[0];
+        var result = ProcessRunner.Run(ProcessRunner.Find("nginx"), ["-t", "-c", file.Path, "-p", _dir.Path, "-e", "stderr"]);
         output.WriteLine(result.ToString());
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("test is successful", result.StdErr);
+        Assert.Contains("test is successful", result.Stderr);
         Assert.Contains("proxy_next_upstream error timeout http_502 http_503 non_idempotent;", file.Content);
     }
 
     [Fact]
     public void A_load_balancer_without_backends_is_refused()
     {
-        var e = Assert.Throws<NebulaGCException>(() => LoadBalancerRenderer.Render(TestSupport.Context(), LoadBalancerKind.HAProxy));
+        var e = Assert.Throws<NebulaGCException>(() => LoadBalancerRenderer.Render(Toolkit.Context(), LoadBalancerKind.HAProxy));
         Assert.Equal(ErrorIds.LoadBalancerNoBackend, e.Id);
     }
 
     private IReadOnlyList<RenderedFile> Monitoring(bool litefs) =>
-        TestSupport.WriteTo(_dir.Path, MonitoringRenderer.Render(TestSupport.Context(), litefs));
+        Toolkit.WriteTo(_dir.Path, MonitoringRenderer.Render(Toolkit.Context(), litefs));
 
     [Theory]
     [InlineData(false)]
@@ -72,15 +72,15 @@ public sealed class LoadBalancerAndMonitoringTests(ITestOutputHelper output) : I
     public void Promtool_checks_the_rules_and_their_unit_tests_pass(bool litefs)
     {
         var files = Monitoring(litefs);
-        var promtool = TestSupport.Which("promtool");
-        var check = TestSupport.Run(promtool, ["check", "rules", files.Single(f => f.Kind == "PrometheusRules").Path]);
+        var promtool = ProcessRunner.Find("promtool");
+        var check = ProcessRunner.Run(promtool, ["check", "rules", files.Single(f => f.Kind == "PrometheusRules").Path]);
         output.WriteLine(check.ToString());
         Assert.True(check.ExitCode == 0, check.ToString());
-        Assert.Contains(litefs ? "SUCCESS: 10 rules found" : "SUCCESS: 8 rules found", check.StdOut);
-        var test = TestSupport.Run(promtool, ["test", "rules", files.Single(f => f.Kind == "PrometheusRuleTests").Path], _dir.Path);
+        Assert.Contains(litefs ? "SUCCESS: 10 rules found" : "SUCCESS: 8 rules found", check.Stdout);
+        var test = ProcessRunner.Run(promtool, ["test", "rules", files.Single(f => f.Kind == "PrometheusRuleTests").Path], _dir.Path);
         output.WriteLine(test.ToString());
         Assert.True(test.ExitCode == 0, test.ToString());
-        Assert.Contains("SUCCESS", test.StdOut);
+        Assert.Contains("SUCCESS", test.Stdout);
     }
 
     [Fact]

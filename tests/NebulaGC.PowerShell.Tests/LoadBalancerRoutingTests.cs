@@ -10,7 +10,7 @@ namespace NebulaGC.PowerShell.Tests;
 /// </summary>
 public sealed class LoadBalancerRoutingTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly List<IDisposable> _owned = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -28,16 +28,16 @@ public sealed class LoadBalancerRoutingTests(ITestOutputHelper output) : IDispos
     {
         var instances = new[] { new FakeInstance("cp1", master: false), new FakeInstance("cp2", master: true), new FakeInstance("cp3", master: false) };
         _owned.AddRange(instances);
-        var port = TestSupport.FreePort();
+        var port = FreePort.Tcp();
         var settings = new DeploymentSettings
         {
             LoadBalancerPort = port,
             Backends = instances.Select(i => new BackendSettings { Name = i.Name, Address = i.Address }).ToList(),
         };
-        var file = TestSupport.WriteTo(_dir.Path, LoadBalancerRenderer.Render(TestSupport.Context(settings), kind, _dir.Combine("nginx.pid")))[0];
+        var file = Toolkit.WriteTo(_dir.Path, LoadBalancerRenderer.Render(Toolkit.Context(settings), kind, _dir.Combine("nginx.pid")))[0];
         var process = kind == LoadBalancerKind.HAProxy
-            ? new BackgroundProcess(TestSupport.Which("haproxy"), ["-f", file.Path, "-db"], workingDir: _dir.Path)
-            : new BackgroundProcess(TestSupport.Which("nginx"), ["-c", file.Path, "-p", _dir.Path, "-e", "stderr", "-g", "daemon off;"], workingDir: _dir.Path);
+            ? new BackgroundProcess(ProcessRunner.Find("haproxy"), ["-f", file.Path, "-db"], workingDirectory: _dir.Path)
+            : new BackgroundProcess(ProcessRunner.Find("nginx"), ["-c", file.Path, "-p", _dir.Path, "-e", "stderr", "-g", "daemon off;"], workingDirectory: _dir.Path);
         _owned.Add(process);
         process.WaitForPort(port, TimeSpan.FromSeconds(20));
         return (instances, port, file.Path);

@@ -7,7 +7,7 @@ namespace NebulaGC.PowerShell.Tests;
 
 public sealed class SystemdTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
 
     /// <summary>Every NEBULAGC_* variable the server reads (SPEC §5).</summary>
     internal static readonly HashSet<string> ServerEnvNames =
@@ -33,26 +33,26 @@ public sealed class SystemdTests(ITestOutputHelper output) : IDisposable
         }
         settings ??= new DeploymentSettings();
         settings.BinDir = bin;
-        var files = SystemdRenderer.Render(TestSupport.Context(settings),
+        var files = SystemdRenderer.Render(Toolkit.Context(settings),
             new SystemdRequest(component, Path.Combine(bin, "litestream"), Path.Combine(bin, "litefs")));
-        TestSupport.WriteTo(_dir.Combine("units"), files);
+        Toolkit.WriteTo(_dir.Combine("units"), files);
         return files.Single(f => f.Kind == "SystemdUnit").Path;
     }
 
     private void AssertVerifyClean(string unit)
     {
-        var result = TestSupport.Run("systemd-analyze", ["verify", unit], Path.GetDirectoryName(unit));
+        var result = ProcessRunner.Run("systemd-analyze", ["verify", unit], Path.GetDirectoryName(unit));
         output.WriteLine($"systemd-analyze verify {Path.GetFileName(unit)}: {result}");
         // verify exits 0 on unknown keys and bad values and only warns: any output at all is a failure.
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("", result.StdErr.Trim());
-        Assert.Equal("", result.StdOut.Trim());
+        Assert.Equal("", result.Stderr.Trim());
+        Assert.Equal("", result.Stdout.Trim());
     }
 
     private double Exposure(string unit)
     {
-        var result = TestSupport.Run("systemd-analyze", ["security", "--offline=true", "--no-pager", unit], Path.GetDirectoryName(unit));
-        var match = Regex.Match(result.StdOut, @"Overall exposure level for \S+: (\d+\.\d+)");
+        var result = ProcessRunner.Run("systemd-analyze", ["security", "--offline=true", "--no-pager", unit], Path.GetDirectoryName(unit));
+        var match = Regex.Match(result.Stdout, @"Overall exposure level for \S+: (\d+\.\d+)");
         Assert.True(match.Success, result.ToString());
         var score = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         output.WriteLine($"systemd-analyze security --offline=true {Path.GetFileName(unit)}: exposure {score}");
@@ -126,8 +126,8 @@ public sealed class SystemdTests(ITestOutputHelper output) : IDisposable
     {
         RenderUnit(SystemdComponent.Server);
         var before = Directory.GetFiles(_dir.Combine("units")).ToDictionary(f => f, File.ReadAllBytes);
-        var again = SystemdRenderer.Render(TestSupport.Context(new DeploymentSettings { BinDir = _dir.Combine("bin") }), new SystemdRequest(SystemdComponent.Server));
-        TestSupport.WriteTo(_dir.Combine("units"), again);
+        var again = SystemdRenderer.Render(Toolkit.Context(new DeploymentSettings { BinDir = _dir.Combine("bin") }), new SystemdRequest(SystemdComponent.Server));
+        Toolkit.WriteTo(_dir.Combine("units"), again);
         Assert.All(again, f => Assert.Contains(f.Status, new[] { RenderStatus.Unchanged, RenderStatus.Kept }));
         foreach (var (path, bytes) in before)
         {

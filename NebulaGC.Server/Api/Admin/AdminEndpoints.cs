@@ -55,7 +55,7 @@ public static class AdminEndpoints
             var http = invocation.HttpContext;
             if (!IsUnixSocket(http))
             {
-                throw new NotFound("not found");
+                throw new UnknownEndpoint("not found");
             }
             if (http.GetEndpoint()?.Metadata.GetMetadata<WritesStateAttribute>() is not null && !role.IsMaster)
             {

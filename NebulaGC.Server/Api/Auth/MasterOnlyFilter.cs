@@ -1,5 +1,4 @@
 using NebulaGC.Server.Domain;
-using NebulaGC.Server.Ha;
 
 namespace NebulaGC.Server.Api.Auth;
 

@@ -1,8 +1,8 @@
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Domain;
-using NebulaGC.Server.Ha;
 using NebulaGC.Server.Observability;
 using NebulaGC.Server.Security;
+using NebulaGC.Server.Services;
 
 namespace NebulaGC.Server.Api.Auth;
 
@@ -53,11 +53,11 @@ public sealed class NodeAuthenticationFilter(
                 "Authentication failed: {Reason}; ip={RemoteIp} path={Path} tenant={TenantId} cluster={ClusterId} node={NodeId} node_token_fp={NodeTokenFingerprint} cluster_token_fp={ClusterTokenFingerprint}",
                 result.FailureReason, ip, http.Request.Path.Value, Printable(presented.TenantId), Printable(presented.ClusterId), Printable(presented.NodeId),
                 TokenService.Fingerprint(presented.NodeToken), TokenService.Fingerprint(presented.ClusterToken));
-            throw new Unauthorized();
+            throw new AuthenticationFailed();
         }
         if (endpoint?.Metadata.GetMetadata<AdminOnlyAttribute>() is not null && !node.IsAdmin)
         {
-            throw new Forbidden("this operation needs an admin node");
+            throw new AdminNodeRequired();
         }
         if (limits.PerNode.TryAcquire(node.NodeId.ToString()) is { } nodeWait)
         {

@@ -16,30 +16,11 @@ public static class ConfigEndpoints
     {
         var group = routes.MapAuthenticatedGroup("/v1/config", "Config");
 
-        group.MapGet("/version", async (long? current_version, int? wait, HttpContext http, BundleService bundles, ConfigVersionWaiters waiters, TimeProvider time) =>
+        group.MapGet("/version", async (long? current_version, int? wait, HttpContext http, ConfigVersions versions) =>
                 {
                     var clusterId = NodeAuthenticationFilter.Caller(http).ClusterId;
-                    var waitFor = LongPoll.Duration(current_version, wait);
-                    if (waitFor == TimeSpan.Zero)
-                    {
-                        // A plain read (most requests): nothing to subscribe to.
-                        return TypedResults.Ok(new ConfigVersionResponse(bundles.Version(clusterId)));
-                    }
-                    var deadline = time.GetUtcNow() + waitFor;
-                    while (true)
-                    {
-                        using var subscription = waiters.Subscribe(clusterId);
-                        var version = bundles.Version(clusterId);
-                        var remaining = deadline - time.GetUtcNow();
-                        if (version != current_version || remaining <= TimeSpan.Zero)
-                        {
-                            return TypedResults.Ok(new ConfigVersionResponse(version));
-                        }
-                        if (await subscription.WaitAsync(remaining, time, http.RequestAborted) is { } moved && moved != current_version)
-                        {
-                            return TypedResults.Ok(new ConfigVersionResponse(moved));
-                        }
-                    }
+                    var version = await versions.WaitForChangeAsync(clusterId, current_version, LongPoll.Duration(current_version, wait), http.RequestAborted);
+                    return TypedResults.Ok(new ConfigVersionResponse(version));
                 })
             .ProducesError(StatusCodes.Status400BadRequest)
             .WithSummary("The cluster's current config version. Long-poll: with current_version and wait (seconds, ≤ 60) it answers as soon as the version differs, else when the wait ends.");
@@ -111,7 +92,7 @@ public static class ConfigEndpoints
     {
         if (http.Request.ContentLength > BundleValidator.MaxCompressedBytes)
         {
-            throw new PayloadTooLarge($"bundle is {http.Request.ContentLength} bytes; the limit is {BundleValidator.MaxCompressedBytes} bytes (10 MiB) compressed");
+            throw new TooLarge($"bundle is {http.Request.ContentLength} bytes; the limit is {BundleValidator.MaxCompressedBytes} bytes (10 MiB) compressed");
         }
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
@@ -124,7 +105,7 @@ public static class ConfigEndpoints
         {
             if (buffer.Length + read > BundleValidator.MaxCompressedBytes)
             {
-                throw new PayloadTooLarge($"bundle exceeds the limit of {BundleValidator.MaxCompressedBytes} bytes (10 MiB) compressed");
+                throw new TooLarge($"bundle exceeds the limit of {BundleValidator.MaxCompressedBytes} bytes (10 MiB) compressed");
             }
             buffer.Write(chunk, 0, read);
         }

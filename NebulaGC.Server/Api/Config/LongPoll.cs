@@ -16,11 +16,11 @@ public static class LongPoll
         }
         if (waitSeconds is < 0 or > MaxWaitSeconds)
         {
-            throw new BadRequest($"wait {waitSeconds} is out of range: use 0–{MaxWaitSeconds} seconds");
+            throw new InvalidInput($"wait {waitSeconds} is out of range: use 0–{MaxWaitSeconds} seconds");
         }
         if (currentVersion is null)
         {
-            throw new BadRequest("wait needs current_version: the version the node already has");
+            throw new InvalidInput("wait needs current_version: the version the node already has");
         }
         return TimeSpan.FromSeconds(waitSeconds.Value);
     }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using NebulaGC.Client.Contracts;
-using NebulaGC.Server.Ha;
+using NebulaGC.Server.Domain;
 using NebulaGC.Server.Services;
 
 namespace NebulaGC.Server.Api.Health;

@@ -26,17 +26,17 @@ public static class InternalEndpoints
                     length += read;
                     if (length > MaxHeartbeatBytes)
                     {
-                        throw new PayloadTooLarge($"heartbeat body exceeds {MaxHeartbeatBytes} bytes");
+                        throw new TooLarge($"heartbeat body exceeds {MaxHeartbeatBytes} bytes");
                     }
                 }
                 var payload = body.AsSpan(0, length);
                 if (signer.Verify(http.Request.Headers[HeartbeatSigner.TimestampHeader], http.Request.Headers[HeartbeatSigner.SignatureHeader], payload) is { } reason)
                 {
                     loggers.CreateLogger("NebulaGC.Server.Api.Internal").LogWarning("Heartbeat rejected: {Reason}; ip={RemoteIp}", reason, http.Connection.RemoteIpAddress?.ToString());
-                    throw new Unauthorized();
+                    throw new AuthenticationFailed();
                 }
                 var heartbeat = JsonSerializer.Deserialize(payload, ContractsJsonContext.Default.HeartbeatRequest)
-                    ?? throw new BadRequest("heartbeat body is empty");
+                    ?? throw new InvalidInput("heartbeat body is empty");
                 replicas.Record(Validation.Name(heartbeat.InstanceId, "instance"), heartbeat.Address, heartbeat.Role == "master" ? "master" : "replica");
                 return TypedResults.NoContent();
             })

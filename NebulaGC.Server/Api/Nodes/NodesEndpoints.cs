@@ -18,7 +18,7 @@ public static class NodesEndpoints
                     var caller = NodeAuthenticationFilter.Caller(http);
                     if (tenantId != caller.TenantId || clusterId != caller.ClusterId)
                     {
-                        throw new Forbidden("the tenant and cluster in the path must be the ones in the X-Nebula-Tenant-ID and X-Nebula-Cluster-ID headers");
+                        throw new ClusterScopeMismatch("the tenant and cluster in the path must be the ones in the X-Nebula-Tenant-ID and X-Nebula-Cluster-ID headers");
                     }
                     var created = nodes.Create(new AdminCreateNodeRequest(tenantId, clusterId, request.Name, request.IsAdmin, request.Mtu, request.Groups, caller.PresentedClusterToken));
                     return TypedResults.Created($"/v1/nodes/{created.NodeId}",

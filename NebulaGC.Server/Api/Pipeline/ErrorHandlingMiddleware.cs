@@ -1,7 +1,5 @@
 using System.Text.Json;
-using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Domain;
-using NebulaGC.Server.Ha;
 
 namespace NebulaGC.Server.Api.Pipeline;
 
@@ -17,7 +15,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, RoleState role
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             var error = Translate(ex);
-            if (error.Status >= 500 && error is not ReplicaReadOnly)
+            if (ErrorMapper.IsInternal(error))
             {
                 logger.LogError(ex, "Request {Method} {Path} failed", context.Request.Method, context.Request.Path.Value);
             }
@@ -28,11 +26,11 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, RoleState role
     private static DomainError Translate(Exception ex) => ex switch
     {
         DomainError domain => domain,
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new PayloadTooLarge("request body is too large"),
-        BadHttpRequestException bad => new BadRequest(bad.InnerException is JsonException json ? $"request body is not valid JSON: {json.Message}" : bad.Message),
-        JsonException json => new BadRequest($"request body is not valid JSON: {json.Message}"),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new TooLarge("request body is too large"),
+        BadHttpRequestException bad => new InvalidInput(bad.InnerException is JsonException json ? $"request body is not valid JSON: {json.Message}" : bad.Message),
+        JsonException json => new InvalidInput($"request body is not valid JSON: {json.Message}"),
         _ => new InternalError(ex),
     };
 
-    private sealed class InternalError(Exception inner) : DomainError(ErrorCodes.InternalError, 500, "Internal server error", inner);
+    private sealed class InternalError(Exception inner) : DomainError("Internal server error", inner);
 }

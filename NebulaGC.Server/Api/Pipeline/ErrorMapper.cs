@@ -2,17 +2,36 @@ using System.Globalization;
 using System.Text.Json;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Domain;
-using NebulaGC.Server.Ha;
 
 namespace NebulaGC.Server.Api.Pipeline;
 
 /// <summary>The one place a domain failure becomes an HTTP status, headers and the JSON error body.</summary>
 public static class ErrorMapper
 {
+    /// <summary>The status and API error code of each domain failure; anything unlisted is an internal error.</summary>
+    public static (int Status, string Code) Classify(DomainError error) => error switch
+    {
+        InvalidInput => (StatusCodes.Status400BadRequest, ErrorCodes.BadRequest),
+        AuthenticationFailed => (StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized),
+        AdminNodeRequired or ClusterScopeMismatch => (StatusCodes.Status403Forbidden, ErrorCodes.Forbidden),
+        TenantNotFound or ClusterNotFound or NodeNotFound or InstanceNotRegistered or NoBundleUploaded or UnknownEndpoint
+            => (StatusCodes.Status404NotFound, ErrorCodes.NotFound),
+        NameTaken or WrongPkiMode or NodeNotEnrolled or NoActiveCa or AddressesExhausted or AdminSocketInUse or AlreadyMaster or NotMaster
+            => (StatusCodes.Status409Conflict, ErrorCodes.Conflict),
+        TooLarge => (StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge),
+        RateLimited => (StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimitExceeded),
+        ReplicaReadOnly => (StatusCodes.Status503ServiceUnavailable, ErrorCodes.ReplicaReadOnly),
+        _ => (StatusCodes.Status500InternalServerError, ErrorCodes.InternalError),
+    };
+
+    /// <summary>Internal errors keep their cause out of the answer (it is logged); a replica's refusal is expected, not internal.</summary>
+    public static bool IsInternal(DomainError error) => Classify(error).Status >= 500 && error is not ReplicaReadOnly;
+
     public static async Task WriteAsync(HttpContext context, DomainError error, RoleState role)
     {
         var response = context.Response;
-        response.StatusCode = error.Status;
+        var (status, code) = Classify(error);
+        response.StatusCode = status;
         switch (error)
         {
             case RateLimited limited:
@@ -22,8 +41,8 @@ public static class ErrorMapper
                 response.Headers[NebulaHeaders.MasterUrl] = masterUrl;
                 break;
         }
-        var message = error.Status >= 500 && error is not ReplicaReadOnly ? "Internal server error" : error.Message;
-        await WriteBodyAsync(response, new ErrorResponse(message, error.Code));
+        var message = IsInternal(error) ? "Internal server error" : error.Message;
+        await WriteBodyAsync(response, new ErrorResponse(message, code));
     }
 
     public static Task WriteBodyAsync(HttpResponse response, ErrorResponse body)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using NebulaGC.Server.Domain;
 
 namespace NebulaGC.Server.Data.Stores;
 
@@ -12,7 +13,7 @@ public static class ClusterStore
             VALUES ($id, $tenant, $name, $pki, $cidr, $version, $hash, $lh, $lhport, $at);
             """, tx,
             ("$id", cluster.ClusterId.ToDbId()), ("$tenant", cluster.TenantId.ToDbId()), ("$name", cluster.Name),
-            ("$pki", cluster.PkiMode), ("$cidr", cluster.OverlayCidr), ("$version", cluster.ConfigVersion),
+            ("$pki", cluster.PkiMode.Name()), ("$cidr", cluster.OverlayCidr), ("$version", cluster.ConfigVersion),
             ("$hash", cluster.TokenHash), ("$lh", cluster.ProvideLighthouse ? 1 : 0), ("$lhport", cluster.LighthousePort),
             ("$at", cluster.CreatedAt.ToDbTime()));
 
@@ -61,7 +62,7 @@ public static class ClusterStore
         r.ReadGuid("cluster_id"),
         r.ReadGuid("tenant_id"),
         r.GetString(r.GetOrdinal("name")),
-        r.GetString(r.GetOrdinal("pki_mode")),
+        ReadPkiMode(r),
         r.GetString(r.GetOrdinal("overlay_cidr")),
         r.GetInt64(r.GetOrdinal("config_version")),
         (byte[])r.GetValue(r.GetOrdinal("cluster_token_hash")),
@@ -71,6 +72,12 @@ public static class ClusterStore
         r.GetInt32(r.GetOrdinal("lighthouse_port")),
         r.ReadTime("created_at"),
         StoreJsonContext.FromJson(r.GetString(r.GetOrdinal("firewall_inbound_json"))));
+
+    private static PkiMode ReadPkiMode(SqliteDataReader r)
+    {
+        var name = r.GetString(r.GetOrdinal("pki_mode"));
+        return PkiModes.TryParse(name) ?? throw new InvalidDataException($"cluster {r.ReadGuid("cluster_id")} has unknown pki_mode '{name}'");
+    }
 
     public static void SetFirewallInbound(SqliteConnection c, SqliteTransaction tx, Guid clusterId, IReadOnlyList<string> rules) =>
         c.Execute("UPDATE clusters SET firewall_inbound_json = $rules WHERE cluster_id = $id;", tx,

@@ -1,10 +1,18 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace NebulaGC.Server.Data.Stores;
 
-/// <summary>The fencing epoch and the replica registry.</summary>
+/// <summary>The fencing epoch, the replicated data position and the replica registry.</summary>
 public static class HaStore
 {
+    /// <summary>A counter every committed write moves; failover tools compare it across instances to find the most recent copy.</summary>
+    public static long DataPosition(SqliteConnection c, SqliteTransaction? tx) =>
+        Convert.ToInt64(c.Scalar("SELECT position FROM data_position WHERE id = 1;", tx), CultureInfo.InvariantCulture);
+
+    public static void AdvanceDataPosition(SqliteConnection c, SqliteTransaction tx) =>
+        c.Execute("UPDATE data_position SET position = position + 1 WHERE id = 1;", tx);
+
     public static HaStateRow State(SqliteConnection c, SqliteTransaction? tx) =>
         c.Query(tx, "SELECT epoch, master_instance_id, master_url FROM ha_state WHERE id = 1;",
             r => new HaStateRow(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2))).Single();

@@ -8,7 +8,7 @@ public sealed record ClusterRow(
     Guid ClusterId,
     Guid TenantId,
     string Name,
-    string PkiMode,
+    Domain.PkiMode PkiMode,
     string OverlayCidr,
     long ConfigVersion,
     byte[] TokenHash,

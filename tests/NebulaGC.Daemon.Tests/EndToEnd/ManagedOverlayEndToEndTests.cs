@@ -12,8 +12,8 @@ namespace NebulaGC.Daemon.Tests.EndToEnd;
 /// </summary>
 public sealed class ManagedOverlayFixture : IAsyncLifetime
 {
-    private readonly TempDir dir = new();
-    private NetworkNamespaces? namespaces;
+    private readonly TempDirectory dir = new();
+    private NamespaceNetwork? namespaces;
 
     public ServerInstance Master { get; private set; } = null!;
     public OverlayNode A { get; private set; } = null!;
@@ -23,23 +23,23 @@ public sealed class ManagedOverlayFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        namespaces = new NetworkNamespaces();
+        namespaces = await NamespaceNetwork.CreateAsync(hostCount: 2);
         Directory.CreateDirectory(dir.Combine("server"));
         ServerInstance.Migrate(Db);
         string tenant = ServerInstance.Cli(Db, "tenant", "create", "--name", "managed").GetProperty("tenant_id").GetString()!;
         var cluster = ServerInstance.Cli(Db, "cluster", "create", "--tenant-id", tenant, "--name", "mesh", "--pki", "managed");
-        A = Node(tenant, cluster, "node-a", namespaces.A, NetworkNamespaces.UnderlayA);
-        B = Node(tenant, cluster, "node-b", namespaces.B, NetworkNamespaces.UnderlayB);
+        A = Node(tenant, cluster, "node-a", namespaces.Hosts[0].Namespace, namespaces.Hosts[0].Address);
+        B = Node(tenant, cluster, "node-b", namespaces.Hosts[1].Namespace, namespaces.Hosts[1].Address);
         A.Peer = B;
         B.Peer = A;
 
         Master = new ServerInstance(dir.Combine("server", "master"), Db, "master", "managed-master");
         await Master.StartAsync();
-        await CallAsync(A, HttpMethod.Post, $"v1/nodes/{B.NodeId}/lighthouse", new LighthouseRequest(true, NetworkNamespaces.UnderlayB, 4242));
+        await CallAsync(A, HttpMethod.Post, $"v1/nodes/{B.NodeId}/lighthouse", new LighthouseRequest(true, B.Underlay, 4242));
         foreach (var node in new[] { A, B })
         {
             WriteDaemonConfig(node);
-            node.Daemon = new ChildProcess(BuildOutputs.DaemonDll, ["daemon", "--config", node.ConfigFile]);
+            node.Daemon = BackgroundProcess.Dotnet(RepositoryPaths.DaemonDll, ["daemon", "--config", node.ConfigFile]);
         }
     }
 
@@ -56,7 +56,10 @@ public sealed class ManagedOverlayFixture : IAsyncLifetime
         }
         await Task.Delay(300);
         Master?.Dispose();
-        namespaces?.Dispose();
+        if (namespaces is not null)
+        {
+            await namespaces.DisposeAsync();
+        }
         Http.Dispose();
         dir.Dispose();
     }
@@ -75,7 +78,7 @@ public sealed class ManagedOverlayFixture : IAsyncLifetime
 
     public string TunDevice(OverlayNode node)
     {
-        var (_, output) = NetworkNamespaces.Exec(node.Namespace, "ip", "-o", "addr", "show");
+        var (_, output, _) = NamespaceNetwork.Exec(node.Namespace, "ip", "-o", "addr", "show");
         var line = output.Split('\n').FirstOrDefault(l => l.Contains($" {node.OverlayIp}/"));
         return line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] ?? "";
     }
@@ -110,7 +113,7 @@ public sealed class ManagedOverlayFixture : IAsyncLifetime
     private void WriteDaemonConfig(OverlayNode node)
     {
         string root = Path.GetDirectoryName(node.ConfigFile)!;
-        string wrapper = NetworkNamespaces.NebulaWrapper(Path.Combine(root, "nebula-in-netns"), node.Namespace);
+        string wrapper = NamespaceNetwork.NebulaWrapper(Path.Combine(root, "nebula-in-netns"), node.Namespace);
         File.WriteAllText(node.ConfigFile, JsonSerializer.Serialize(new
         {
             control_plane_urls = new[] { Master.Url.ToString() },
@@ -135,13 +138,13 @@ public sealed class ManagedOverlayEndToEndTests(ManagedOverlayFixture mesh, Xuni
     {
         foreach (var node in new[] { mesh.A, mesh.B })
         {
-            await Eventually.TrueAsync(() => node.NebulaPid is not null && mesh.Status(node) is var s
+            await Wait.UntilAsync(() => node.NebulaPid is not null && mesh.Status(node) is var s
                     && s.GetProperty("nebula").GetProperty("state").GetString() == "running"
                     && s.GetProperty("applying_version").ValueKind == JsonValueKind.Null
                     && s.GetProperty("applied_version").GetInt64() == s.GetProperty("latest_version").GetInt64(),
                 Patience, () => mesh.Diagnostics(node));
         }
-        await Eventually.TrueAsync(() => OverlayFixture.Ping(mesh.A, mesh.B) && OverlayFixture.Ping(mesh.B, mesh.A), Patience,
+        await Wait.UntilAsync(() => OverlayFixture.Ping(mesh.A, mesh.B) && OverlayFixture.Ping(mesh.B, mesh.A), Patience,
             () => mesh.Diagnostics(mesh.A) + mesh.Diagnostics(mesh.B));
     }
 
@@ -165,10 +168,10 @@ public sealed class ManagedOverlayEndToEndTests(ManagedOverlayFixture mesh, Xuni
     {
         await HealthyAsync();
         string tunA = mesh.TunDevice(mesh.A);
-        int mtu = NetworkNamespaces.Exec(mesh.A.Namespace, "ip", "-o", "link", "show", "dev", tunA).Output.Contains(" mtu 1400 ") ? 1420 : 1400;
+        int mtu = NamespaceNetwork.Exec(mesh.A.Namespace, "ip", "-o", "link", "show", "dev", tunA).Stdout.Contains(" mtu 1400 ") ? 1420 : 1400;
 
         var applied = await TimeUntilAsync(() => mesh.CallAsync(mesh.A, HttpMethod.Patch, $"v1/nodes/{mesh.A.NodeId}/mtu", new UpdateMtuRequest(mtu)),
-            () => NetworkNamespaces.Exec(mesh.A.Namespace, "ip", "-o", "link", "show", "dev", tunA).Output.Contains($" mtu {mtu} "));
+            () => NamespaceNetwork.Exec(mesh.A.Namespace, "ip", "-o", "link", "show", "dev", tunA).Stdout.Contains($" mtu {mtu} "));
 
         output.WriteLine($"managed PKI: MTU {mtu} on node A's nebula {applied.TotalMilliseconds:0} ms after PATCH /v1/nodes/{{id}}/mtu returned (nebula restart)");
         await HealthyAsync();
@@ -179,10 +182,10 @@ public sealed class ManagedOverlayEndToEndTests(ManagedOverlayFixture mesh, Xuni
     {
         await HealthyAsync();
         string tunA = mesh.TunDevice(mesh.A);
-        string route = NetworkNamespaces.Exec(mesh.A.Namespace, "ip", "route", "show", "10.99.7.0/24").Output.Contains(tunA) ? "10.99.8.0/24" : "10.99.7.0/24";
+        string route = NamespaceNetwork.Exec(mesh.A.Namespace, "ip", "route", "show", "10.99.7.0/24").Stdout.Contains(tunA) ? "10.99.8.0/24" : "10.99.7.0/24";
 
         var applied = await TimeUntilAsync(() => mesh.CallAsync(mesh.B, HttpMethod.Post, "v1/routes", new RoutesRequest([route])),
-            () => NetworkNamespaces.Exec(mesh.A.Namespace, "ip", "route", "show", route).Output.Contains(tunA));
+            () => NamespaceNetwork.Exec(mesh.A.Namespace, "ip", "route", "show", route).Stdout.Contains(tunA));
 
         output.WriteLine($"managed PKI: route {route} via node B on node A's nebula {applied.TotalMilliseconds:0} ms after POST /v1/routes returned (nebula restart)");
         await HealthyAsync();
@@ -201,7 +204,7 @@ public sealed class ManagedOverlayEndToEndTests(ManagedOverlayFixture mesh, Xuni
         int? before = mesh.A.NebulaPid;
         await call();
         double called = KernelClock.Now();
-        await Eventually.TrueAsync(condition, TimeSpan.FromSeconds(15), () => mesh.Diagnostics(mesh.A));
+        await Wait.UntilAsync(condition, TimeSpan.FromSeconds(15), () => mesh.Diagnostics(mesh.A));
         Assert.NotEqual(before, mesh.A.NebulaPid);
         return TimeSpan.FromSeconds(KernelClock.ProcessStart(mesh.A.NebulaPid!.Value) - called);
     }

@@ -18,13 +18,13 @@ public sealed class OverlayEndToEndTests(OverlayFixture overlay, Xunit.Abstracti
     {
         foreach (var node in new[] { A, B })
         {
-            await Eventually.TrueAsync(() => node.NebulaPid is not null && overlay.Status(node) is var s
+            await Wait.UntilAsync(() => node.NebulaPid is not null && overlay.Status(node) is var s
                     && s.GetProperty("nebula").GetProperty("state").GetString() == "running"
                     && s.GetProperty("applying_version").ValueKind == System.Text.Json.JsonValueKind.Null
                     && s.GetProperty("applied_version").GetInt64() > 0,
                 Patience, () => overlay.Diagnostics(node));
         }
-        await Eventually.TrueAsync(() => OverlayFixture.Ping(A, B) && OverlayFixture.Ping(B, A), Patience, () => overlay.Diagnostics(A) + overlay.Diagnostics(B));
+        await Wait.UntilAsync(() => OverlayFixture.Ping(A, B) && OverlayFixture.Ping(B, A), Patience, () => overlay.Diagnostics(A) + overlay.Diagnostics(B));
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class OverlayEndToEndTests(OverlayFixture overlay, Xunit.Abstracti
         await HealthyAsync();
         var status = overlay.Status(A);
         Assert.Contains(status.GetProperty("control_plane_url").GetString(), new[] { overlay.Master.Url.ToString(), overlay.Replica.Url.ToString() });
-        var (_, ping) = NetworkNamespaces.Exec(A.Namespace, "ping", "-c", "3", "-i", "0.2", B.OverlayIp);
+        var (_, ping, _) = NamespaceNetwork.Exec(A.Namespace, "ping", "-c", "3", "-i", "0.2", B.OverlayIp);
         Assert.Contains("3 received", ping);
     }
 
@@ -47,7 +47,7 @@ public sealed class OverlayEndToEndTests(OverlayFixture overlay, Xunit.Abstracti
 
         await Task.WhenAll(bundles.Select(b => overlay.UploadAsync(b.Item1, b.Item2)));
         double uploaded = KernelClock.Now();
-        await Eventually.TrueAsync(() => OverlayFixture.LinkMtu(A) == mtu && OverlayFixture.LinkMtu(B) == mtu
+        await Wait.UntilAsync(() => OverlayFixture.LinkMtu(A) == mtu && OverlayFixture.LinkMtu(B) == mtu
                 && OverlayFixture.HasRoute(A, "10.99.1.0/24") && OverlayFixture.HasRoute(B, "10.99.2.0/24"),
             TimeSpan.FromSeconds(10), () => overlay.Diagnostics(A) + overlay.Diagnostics(B));
 
@@ -69,7 +69,7 @@ public sealed class OverlayEndToEndTests(OverlayFixture overlay, Xunit.Abstracti
 
         long bad = await overlay.UploadAsync(A, overlay.Bundle(A, 1300, edit: c => c.Replace("ca: ca.crt", "ca: missing-ca.crt")));
 
-        await Eventually.TrueAsync(() => overlay.Status(A).GetProperty("last_rejection") is { ValueKind: System.Text.Json.JsonValueKind.Object } r && r.GetProperty("version").GetInt64() == bad,
+        await Wait.UntilAsync(() => overlay.Status(A).GetProperty("last_rejection") is { ValueKind: System.Text.Json.JsonValueKind.Object } r && r.GetProperty("version").GetInt64() == bad,
             Patience, () => overlay.Diagnostics(A));
         var status = overlay.Status(A);
         Assert.Contains("'nebula -test' rejected the config", status.GetProperty("last_rejection").GetProperty("reason").GetString());
@@ -86,9 +86,9 @@ public sealed class OverlayEndToEndTests(OverlayFixture overlay, Xunit.Abstracti
         int mtu = OverlayFixture.LinkMtu(A)!.Value;
 
         // Passes `nebula -test` (which binds nothing) but nebula cannot listen on an address of another namespace.
-        long bad = await overlay.UploadAsync(A, overlay.Bundle(A, mtu + 1, edit: c => c.Replace("host: 0.0.0.0", $"host: {NetworkNamespaces.UnderlayB}")));
+        long bad = await overlay.UploadAsync(A, overlay.Bundle(A, mtu + 1, edit: c => c.Replace("host: 0.0.0.0", $"host: {B.Underlay}")));
 
-        await Eventually.TrueAsync(() => overlay.Status(A).GetProperty("last_rejection") is { ValueKind: System.Text.Json.JsonValueKind.Object } r && r.GetProperty("version").GetInt64() == bad,
+        await Wait.UntilAsync(() => overlay.Status(A).GetProperty("last_rejection") is { ValueKind: System.Text.Json.JsonValueKind.Object } r && r.GetProperty("version").GetInt64() == bad,
             Patience, () => overlay.Diagnostics(A));
         var rejection = overlay.Status(A).GetProperty("last_rejection");
         Assert.True(rejection.GetProperty("rolled_back").GetBoolean());
@@ -108,7 +108,7 @@ public sealed class OverlayEndToEndTests(OverlayFixture overlay, Xunit.Abstracti
         Assert.True(OverlayFixture.Ping(A, B), "nebula keeps the overlay up while the daemon is stopped");
         overlay.StartDaemon(A);
 
-        await Eventually.TrueAsync(() => overlay.Status(A) is var s && s.GetProperty("nebula").GetProperty("adopted").GetBoolean()
+        await Wait.UntilAsync(() => overlay.Status(A) is var s && s.GetProperty("nebula").GetProperty("adopted").GetBoolean()
                 && s.GetProperty("last_poll_at").ValueKind == System.Text.Json.JsonValueKind.String,
             Patience, () => overlay.Diagnostics(A));
         await Task.Delay(1000);
@@ -133,12 +133,12 @@ public sealed class ControlPlaneOutageEndToEndTests(OverlayFixture overlay, Xuni
     {
         foreach (var node in new[] { A, B })
         {
-            await Eventually.TrueAsync(() => node.NebulaPid is not null && overlay.Status(node) is var s
+            await Wait.UntilAsync(() => node.NebulaPid is not null && overlay.Status(node) is var s
                     && s.GetProperty("nebula").GetProperty("state").GetString() == "running"
                     && s.GetProperty("applied_version").GetInt64() > 0,
                 TimeSpan.FromSeconds(30), () => overlay.Diagnostics(node));
         }
-        await Eventually.TrueAsync(() => OverlayFixture.Ping(A, B) && OverlayFixture.Ping(B, A), TimeSpan.FromSeconds(30), () => overlay.Diagnostics(A) + overlay.Diagnostics(B));
+        await Wait.UntilAsync(() => OverlayFixture.Ping(A, B) && OverlayFixture.Ping(B, A), TimeSpan.FromSeconds(30), () => overlay.Diagnostics(A) + overlay.Diagnostics(B));
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class ControlPlaneOutageEndToEndTests(OverlayFixture overlay, Xuni
             var stopped = Stopwatch.StartNew();
             // The cut long-poll fails over at once; the status shows the replica when that first long-poll on it
             // returns, i.e. within one poll (poll_wait_seconds = 5 here).
-            await Eventually.TrueAsync(() => overlay.Status(A).GetProperty("control_plane_url").GetString() == overlay.Replica.Url.ToString()
+            await Wait.UntilAsync(() => overlay.Status(A).GetProperty("control_plane_url").GetString() == overlay.Replica.Url.ToString()
                     && overlay.Status(A).GetProperty("last_poll_at").GetDateTimeOffset() > DateTimeOffset.UtcNow - stopped.Elapsed,
                 TimeSpan.FromSeconds(10), () => overlay.Diagnostics(A));
             output.WriteLine($"status shows the replica {stopped.Elapsed.TotalMilliseconds:0} ms after the master stopped");

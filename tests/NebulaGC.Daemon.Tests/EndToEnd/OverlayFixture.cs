@@ -23,7 +23,7 @@ public sealed class OverlayNode
     public required string StateDir { get; init; }
     public required byte[] HostCert { get; init; }
     public required byte[] HostKey { get; init; }
-    public ChildProcess? Daemon { get; set; }
+    public BackgroundProcess? Daemon { get; set; }
     public OverlayNode Peer { get; set; } = null!;
 
     public string PidFile => Path.Combine(StateDir, "clusters", Name, "nebula.pid");
@@ -48,8 +48,8 @@ public sealed class OverlayNode
 /// </summary>
 public sealed class OverlayFixture : IAsyncLifetime
 {
-    private readonly TempDir dir = new();
-    private NetworkNamespaces? namespaces;
+    private readonly TempDirectory dir = new();
+    private NamespaceNetwork? namespaces;
     private NebulaPki pki = null!;
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -61,13 +61,13 @@ public sealed class OverlayFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        namespaces = new NetworkNamespaces();
+        namespaces = await NamespaceNetwork.CreateAsync(hostCount: 2);
         pki = new NebulaPki(dir.Combine("pki"));
         Directory.CreateDirectory(dir.Combine("server"));
         ServerInstance.Migrate(Db);
         var tenant = ServerInstance.Cli(Db, "tenant", "create", "--name", "e2e").GetProperty("tenant_id").GetGuid();
-        A = CreateNode(tenant, "site-a", namespaces.A, "10.42.0.2", NetworkNamespaces.UnderlayA, "ngca");
-        B = CreateNode(tenant, "site-b", namespaces.B, "10.42.0.3", NetworkNamespaces.UnderlayB, "ngcb");
+        A = CreateNode(tenant, "site-a", namespaces.Hosts[0].Namespace, "10.42.0.2", namespaces.Hosts[0].Address, "ngca");
+        B = CreateNode(tenant, "site-b", namespaces.Hosts[1].Namespace, "10.42.0.3", namespaces.Hosts[1].Address, "ngcb");
         A.Peer = B;
         B.Peer = A;
 
@@ -98,7 +98,10 @@ public sealed class OverlayFixture : IAsyncLifetime
         await Task.Delay(300);
         Master?.Dispose();
         Replica?.Dispose();
-        namespaces?.Dispose();
+        if (namespaces is not null)
+        {
+            await namespaces.DisposeAsync();
+        }
         http.Dispose();
         dir.Dispose();
     }
@@ -107,7 +110,7 @@ public sealed class OverlayFixture : IAsyncLifetime
         $"daemon {node.Name} output:\n{node.Daemon?.Output}\nmaster:\n{Tail(Master.Output)}";
 
     public void StartDaemon(OverlayNode node) =>
-        node.Daemon = new ChildProcess(BuildOutputs.DaemonDll, ["daemon", "--config", node.ConfigFile]);
+        node.Daemon = BackgroundProcess.Dotnet(RepositoryPaths.DaemonDll, ["daemon", "--config", node.ConfigFile]);
 
     public void StopDaemon(OverlayNode node)
     {
@@ -151,11 +154,11 @@ public sealed class OverlayFixture : IAsyncLifetime
     public JsonElement Status(OverlayNode node) => Nebulagc.ClusterStatus(node.ConfigFile, () => Diagnostics(node));
 
     public static bool Ping(OverlayNode from, OverlayNode to) =>
-        NetworkNamespaces.Exec(from.Namespace, "ping", "-c", "1", "-W", "1", to.OverlayIp).ExitCode == 0;
+        NamespaceNetwork.Exec(from.Namespace, "ping", "-c", "1", "-W", "1", to.OverlayIp).ExitCode == 0;
 
     public static int? LinkMtu(OverlayNode node)
     {
-        var (code, output) = NetworkNamespaces.Exec(node.Namespace, "ip", "-o", "link", "show", "dev", node.TunDevice);
+        var (code, output, _) = NamespaceNetwork.Exec(node.Namespace, "ip", "-o", "link", "show", "dev", node.TunDevice);
         if (code != 0)
         {
             return null;
@@ -166,7 +169,7 @@ public sealed class OverlayFixture : IAsyncLifetime
     }
 
     public static bool HasRoute(OverlayNode node, string cidr) =>
-        NetworkNamespaces.Exec(node.Namespace, "ip", "route", "show", cidr).Output.Contains(node.TunDevice);
+        NamespaceNetwork.Exec(node.Namespace, "ip", "route", "show", cidr).Stdout.Contains(node.TunDevice);
 
     private OverlayNode CreateNode(Guid tenant, string name, string ns, string overlayIp, string underlay, string tun)
     {
@@ -199,7 +202,7 @@ public sealed class OverlayFixture : IAsyncLifetime
     private void WriteDaemonConfig(OverlayNode node)
     {
         string root = Path.GetDirectoryName(node.ConfigFile)!;
-        string wrapper = NetworkNamespaces.NebulaWrapper(Path.Combine(root, "nebula-in-netns"), node.Namespace);
+        string wrapper = NamespaceNetwork.NebulaWrapper(Path.Combine(root, "nebula-in-netns"), node.Namespace);
         var config = new
         {
             control_plane_urls = new[] { Master.Url.ToString(), Replica.Url + "v1" },

@@ -76,7 +76,7 @@ public sealed class DaemonHarness : IAsyncDisposable
     }
 
     public Task WaitForAsync(Func<ClusterStatus, bool> condition, TimeSpan? timeout = null) =>
-        Eventually.TrueAsync(() => Status() is { } s && condition(s), timeout ?? TimeSpan.FromSeconds(20), () => $"status: {Status()}\nlog:\n{Log}");
+        Wait.UntilAsync(() => Status() is { } s && condition(s), timeout ?? TimeSpan.FromSeconds(20), () => $"status: {Status()}\nlog:\n{Log}");
 
     /// <summary>The pid of the nebula serving the cluster and the config directory it runs in.</summary>
     public (int Pid, string ConfigDir)? Nebula()
@@ -106,7 +106,7 @@ public sealed class DaemonHarness : IAsyncDisposable
         if (Nebula() is { } nebula)
         {
             System.Diagnostics.Process.GetProcessById(nebula.Pid).Kill();
-            await Eventually.TrueAsync(() => !NebulaProcess.IsAlive(nebula.Pid), TimeSpan.FromSeconds(10), () => "nebula did not die");
+            await Wait.UntilAsync(() => !NebulaProcess.IsAlive(nebula.Pid), TimeSpan.FromSeconds(10), () => "nebula did not die");
         }
     }
 }

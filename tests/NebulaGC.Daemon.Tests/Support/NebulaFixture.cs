@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace NebulaGC.Daemon.Tests.Support;
@@ -31,11 +29,5 @@ public sealed class NebulaFixture
             files["host.key"] = HostKey;
         }
         return Bundles.Create(files);
-    }
-
-    public static int FreeUdpPort()
-    {
-        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
     }
 }

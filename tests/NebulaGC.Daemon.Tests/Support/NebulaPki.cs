@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace NebulaGC.Daemon.Tests.Support;
 
 /// <summary>A CA and host certificates made by the real <c>nebula-cert</c>, in a temp directory.</summary>
@@ -34,19 +32,9 @@ public sealed class NebulaPki
         return File.ReadAllBytes(crt);
     }
 
-    private static void Run(params string[] args)
+    private void Run(params string[] args)
     {
-        var start = new ProcessStartInfo("nebula-cert") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(start)!;
-        string err = p.StandardError.ReadToEnd() + p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"nebula-cert {string.Join(' ', args)} failed: {err}");
-        }
+        var result = NebulaTools.NebulaCert(dir, args);
+        Assert.True(result.ExitCode == 0, $"nebula-cert {string.Join(' ', args)}: {result.Describe()}");
     }
 }

@@ -9,7 +9,7 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
     private readonly TempDirectory _dir = new();
     private TestServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync(_dir.File("nebulagc.db"), instanceId: "cp-1", publicUrl: "http://cp-1:8080");
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync(_dir.Combine("nebulagc.db"), instanceId: "cp-1", publicUrl: "http://cp-1:8080");
 
     public async Task DisposeAsync()
     {

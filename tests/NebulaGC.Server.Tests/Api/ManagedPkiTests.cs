@@ -57,7 +57,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         Assert.True(verify.ExitCode == 0, verify.Describe());
         var print = NebulaTools.NebulaCert(dir.Path, "print", "-json", "-path", "host.crt");
         Assert.True(print.ExitCode == 0, print.Describe());
-        var details = JsonDocument.Parse(print.StandardOutput).RootElement.GetProperty("details");
+        var details = JsonDocument.Parse(print.Stdout).RootElement.GetProperty("details");
         Assert.Equal("web-1", details.GetProperty("name").GetString());
         Assert.Equal("10.42.0.17/16", details.GetProperty("ips")[0].GetString());
         Assert.False(details.GetProperty("isCa").GetBoolean());
@@ -65,7 +65,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         var notAfter = DateTimeOffset.Parse(details.GetProperty("notAfter").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(notAfter - Server.Time.GetUtcNow(), TimeSpan.FromDays(364), TimeSpan.FromDays(366));
         Assert.Equal(issued.NotAfter, notAfter);
-        Assert.Equal(issued.Fingerprint, JsonDocument.Parse(print.StandardOutput).RootElement.GetProperty("fingerprint").GetString());
+        Assert.Equal(issued.Fingerprint, JsonDocument.Parse(print.Stdout).RootElement.GetProperty("fingerprint").GetString());
         var test = NebulaTools.Nebula(dir.Path, "-test", "-config", "config.yml");
         Assert.True(test.ExitCode == 0, test.Describe());
     }
@@ -145,7 +145,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         using (var certDir = new TempDirectory())
         {
             certDir.Write("host.crt", routerFiles["host.crt"]);
-            var print = JsonDocument.Parse(NebulaTools.NebulaCert(certDir.Path, "print", "-json", "-path", "host.crt").StandardOutput).RootElement;
+            var print = JsonDocument.Parse(NebulaTools.NebulaCert(certDir.Path, "print", "-json", "-path", "host.crt").Stdout).RootElement;
             Assert.Equal("192.168.77.0/24", print.GetProperty("details").GetProperty("subnets")[0].GetString());
         }
         AssertNebulaAccepts(adminFiles, adminKey);
@@ -163,7 +163,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         }
         var adminConfig = (await Server.BundleFilesAsync(Admin))["config.yml"];
         Assert.Contains("1420", adminConfig);
-        Assert.Contains(NebulaGC.Server.Services.ManagedBundleService.TunDeviceName(Admin.ClusterId), adminConfig);
+        Assert.Contains(NebulaGC.Server.NebulaConfig.NebulaConfigBuilder.TunDeviceName(Admin.ClusterId), adminConfig);
         Assert.Contains("127.0.0.1:4300", adminConfig);
         var lhFiles = await Server.BundleFilesAsync(lighthouse);
         Assert.Contains("am_lighthouse: true", lhFiles["config.yml"]);
@@ -194,7 +194,7 @@ public sealed class ManagedPkiTests : ServerTestBase
     public void Invalid_firewall_rules_are_bad_requests_saying_what_is_wrong(string rule, string reason)
     {
         var before = ClusterVersion();
-        var error = Assert.Throws<NebulaGC.Server.Domain.BadRequest>(() => Server.Service<ClusterService>().SetFirewall(Admin.ClusterId, [rule]));
+        var error = Assert.Throws<NebulaGC.Server.Domain.InvalidInput>(() => Server.Service<ClusterService>().SetFirewall(Admin.ClusterId, [rule]));
         Assert.Contains(reason, error.Message);
         Assert.Equal(before, ClusterVersion());
     }
@@ -226,7 +226,7 @@ public sealed class ManagedPkiTests : ServerTestBase
         dir.Write("new-ca.crt", files["ca.crt"][..(files["ca.crt"].IndexOf("-----END NEBULA CERTIFICATE-----", StringComparison.Ordinal) + "-----END NEBULA CERTIFICATE-----\n".Length)]);
         var verify = NebulaTools.NebulaCert(dir.Path, "verify", "-ca", "new-ca.crt", "-crt", "host.crt");
         Assert.True(verify.ExitCode == 0, verify.Describe());
-        var print = JsonDocument.Parse(NebulaTools.NebulaCert(dir.Path, "print", "-json", "-path", "host.crt").StandardOutput).RootElement;
+        var print = JsonDocument.Parse(NebulaTools.NebulaCert(dir.Path, "print", "-json", "-path", "host.crt").Stdout).RootElement;
         Assert.Equal(rotated.CaFingerprint, print.GetProperty("details").GetProperty("issuer").GetString());
 
     }

@@ -12,8 +12,8 @@ public sealed partial class MetricsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _metricsPort = TestServer.FreePort();
-        _server = await TestServer.StartAsync(_dir.File("nebulagc.db"), metricsAddress: $"127.0.0.1:{_metricsPort}");
+        _metricsPort = FreePort.Tcp();
+        _server = await TestServer.StartAsync(_dir.Combine("nebulagc.db"), metricsAddress: $"127.0.0.1:{_metricsPort}");
     }
 
     public async Task DisposeAsync()

@@ -29,7 +29,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Eleventh_failed_auth_from_one_ip_is_429_with_retry_after_even_with_a_correct_token()
     {
-        await using var server = await TestServer.StartAsync(_dir.File("a.db"));
+        await using var server = await TestServer.StartAsync(_dir.Combine("a.db"));
         var admin = server.Bootstrap();
         for (var i = 0; i < 10; i++)
         {
@@ -47,7 +47,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Spoofed_x_forwarded_for_from_an_untrusted_peer_does_not_evade_the_limit()
     {
-        await using var server = await TestServer.StartAsync(_dir.File("b.db"));
+        await using var server = await TestServer.StartAsync(_dir.Combine("b.db"));
         var admin = server.Bootstrap();
         for (var i = 0; i < 10; i++)
         {
@@ -62,7 +62,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task X_forwarded_for_from_a_trusted_proxy_names_the_real_client()
     {
-        await using var server = await TestServer.StartAsync(_dir.File("c.db"), trustedProxies: ["127.0.0.1"]);
+        await using var server = await TestServer.StartAsync(_dir.Combine("c.db"), trustedProxies: ["127.0.0.1"]);
         var admin = server.Bootstrap();
         for (var i = 0; i < 10; i++)
         {
@@ -79,7 +79,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Fifty_failures_in_ten_minutes_block_the_ip_for_an_hour()
     {
-        await using var server = await TestServer.StartAsync(_dir.File("d.db"));
+        await using var server = await TestServer.StartAsync(_dir.Combine("d.db"));
         var admin = server.Bootstrap();
         for (var round = 0; round < 5; round++)
         {
@@ -101,7 +101,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Hundred_and_first_request_of_a_node_in_a_minute_is_429()
     {
-        await using var server = await TestServer.StartAsync(_dir.File("e.db"));
+        await using var server = await TestServer.StartAsync(_dir.Combine("e.db"));
         var admin = server.Bootstrap();
         for (var i = 0; i < 100; i++)
         {

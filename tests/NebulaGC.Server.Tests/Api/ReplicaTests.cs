@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Cli;
 using NebulaGC.Server.Domain;
-using NebulaGC.Server.Ha;
 using NebulaGC.Server.Tests.Infrastructure;
 
 namespace NebulaGC.Server.Tests.Api;
@@ -14,7 +13,7 @@ public sealed class ReplicaTests : IAsyncLifetime
     private TestServer _master = null!;
     private Credentials _admin = null!;
 
-    private string DbPath => _dir.File("nebulagc.db");
+    private string DbPath => _dir.Combine("nebulagc.db");
 
     public async Task InitializeAsync()
     {
@@ -36,7 +35,7 @@ public sealed class ReplicaTests : IAsyncLifetime
     {
         var node = await _master.CreateNodeAsync(_admin, "worker");
         var fingerprint = DatabaseFingerprint();
-        var socket = _dir.File("replica.sock");
+        var socket = _dir.Combine("replica.sock");
         await using var replica = await TestServer.StartAsync(DbPath, ServerRole.Replica, instanceId: "cp-replica", adminSocket: socket);
 
         using (var checkMaster = await replica.GetAsync("/v1/check-master"))
@@ -91,7 +90,7 @@ public sealed class ReplicaTests : IAsyncLifetime
     [Fact]
     public async Task Replica_refuses_to_start_on_a_database_with_another_schema_version()
     {
-        var other = _dir.File("empty.db");
+        var other = _dir.Combine("empty.db");
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={other}"))
         {
             connection.Open();

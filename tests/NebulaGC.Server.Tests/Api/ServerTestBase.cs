@@ -15,7 +15,7 @@ public abstract class ServerTestBase : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Server = await TestServer.StartAsync(Dir.File("nebulagc.db"), publicUrl: "http://master.test:8080");
+        Server = await TestServer.StartAsync(Dir.Combine("nebulagc.db"), publicUrl: "http://master.test:8080");
         Admin = Server.Bootstrap(Pki);
     }
 
@@ -25,5 +25,5 @@ public abstract class ServerTestBase : IAsyncLifetime
         Dir.Dispose();
     }
 
-    protected long ClusterVersion() => Server.Service<NebulaGC.Server.Services.BundleService>().Version(Admin.ClusterId);
+    protected long ClusterVersion() => Server.Service<NebulaGC.Server.Services.ConfigVersions>().Current(Admin.ClusterId);
 }

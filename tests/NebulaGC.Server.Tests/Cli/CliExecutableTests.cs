@@ -9,12 +9,12 @@ public sealed class CliExecutableTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string Db => _dir.File("nebulagc.db");
+    private string Db => _dir.Combine("nebulagc.db");
 
     private Dictionary<string, string?> Env(bool withSecret = true) => new()
     {
         ["NEBULAGC_HMAC_SECRET"] = withSecret ? TestServer.Secret : null,
-        ["NEBULAGC_ADMIN_SOCKET"] = _dir.File("no-server.sock"),
+        ["NEBULAGC_ADMIN_SOCKET"] = _dir.Combine("no-server.sock"),
     };
 
     private static string[] Keys(string json) => JsonDocument.Parse(json).RootElement.EnumerateObject().Select(p => p.Name).ToArray();
@@ -64,6 +64,21 @@ public sealed class CliExecutableTests : IDisposable
         var result = await ServerProcess.RunAsync(["serve", "--master", "--db", Db, "--instance-id", "t"], env);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("at least 32", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("NEBULAGC_TLS_CERT", "/nonexistent/server.crt", "NEBULAGC_TLS_CERT is set but NEBULAGC_TLS_KEY is not")]
+    [InlineData("NEBULAGC_TRUSTED_PROXIES", "10.0.0.1,proxy.example", "trusted proxy 'proxy.example' is neither an IP address nor a CIDR")]
+    [InlineData("NEBULAGC_LISTEN_ADDR", "localhost", "listen address 'localhost' is not host:port")]
+    [InlineData("NEBULAGC_METRICS_ADDR", "metrics.example:9090", "metrics address 'metrics.example:9090' must name an IP address")]
+    public async Task Serve_with_a_bad_setting_exits_2_naming_it_before_creating_the_database(string variable, string value, string message)
+    {
+        var env = Env();
+        env[variable] = value;
+        var result = await ServerProcess.RunAsync(["serve", "--master", "--db", Db, "--instance-id", "t"], env);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Stderr);
+        Assert.False(File.Exists(Db));
     }
 
     [Fact]
@@ -147,8 +162,8 @@ public sealed class CliExecutableTests : IDisposable
     public async Task Mutating_commands_refuse_while_the_running_server_is_a_replica()
     {
         Assert.Equal(0, (await ServerProcess.RunAsync(["migrate", "--db", Db], Env())).ExitCode);
-        var socket = _dir.File("admin.sock");
-        var port = TestServer.FreePort();
+        var socket = _dir.Combine("admin.sock");
+        var port = FreePort.Tcp();
         var env = Env();
         env["NEBULAGC_ADMIN_SOCKET"] = socket;
         using var replica = await ServerProcess.StartServeAsync(["serve", "--replicate", "--db", Db, "--listen", $"127.0.0.1:{port}", "--instance-id", "r1"], env, $"http://127.0.0.1:{port}");
@@ -164,8 +179,7 @@ public sealed class CliExecutableTests : IDisposable
         }
         finally
         {
-            replica.Kill(entireProcessTree: true);
-            await replica.WaitForExitAsync();
+            replica.Kill();
         }
     }
 }

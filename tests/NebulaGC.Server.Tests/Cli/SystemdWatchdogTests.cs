@@ -27,10 +27,10 @@ public sealed class SystemdWatchdogTests : IDisposable
     /// <summary>Runs <c>serve</c> with <c>NOTIFY_SOCKET</c> on a socket of ours and collects datagrams until <paramref name="wanted"/> arrives.</summary>
     private async Task<List<string>> NotificationsUntil(string wanted, string? watchdogUsec)
     {
-        var socketPath = _dir.File("notify.sock");
+        var socketPath = _dir.Combine("notify.sock");
         using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         notify.Bind(new UnixDomainSocketEndPoint(socketPath));
-        var port = TestServer.FreePort();
+        var port = FreePort.Tcp();
         var env = new Dictionary<string, string?>
         {
             ["NEBULAGC_HMAC_SECRET"] = TestServer.Secret,
@@ -41,7 +41,7 @@ public sealed class SystemdWatchdogTests : IDisposable
             env["WATCHDOG_USEC"] = watchdogUsec;
         }
         using var server = await ServerProcess.StartServeAsync(
-            ["serve", "--master", "--db", _dir.File("nebulagc.db"), "--listen", $"127.0.0.1:{port}", "--instance-id", "wd", "--admin-socket", ""], env, $"http://127.0.0.1:{port}");
+            ["serve", "--master", "--db", _dir.Combine("nebulagc.db"), "--listen", $"127.0.0.1:{port}", "--instance-id", "wd", "--admin-socket", ""], env, $"http://127.0.0.1:{port}");
         try
         {
             var messages = new List<string>();
@@ -56,8 +56,7 @@ public sealed class SystemdWatchdogTests : IDisposable
         }
         finally
         {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
+            server.Kill();
         }
     }
 }

@@ -22,7 +22,7 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void Migrating_a_new_file_applies_every_migration_records_the_version_and_turns_on_wal()
     {
-        var db = new Database(_dir.File("sub/dir/nebulagc.db"), readOnly: false);
+        var db = new Database(_dir.Combine("sub/dir/nebulagc.db"), readOnly: false);
         var applied = Migrator.Apply(db, new FakeTimeProvider());
         Assert.Equal(Migrator.All.Count, applied.Count);
         Assert.Equal(Migrator.LatestVersion, db.Read(Migrator.CurrentVersion));
@@ -35,7 +35,7 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void Migrating_twice_applies_nothing_the_second_time()
     {
-        var db = new Database(_dir.File("nebulagc.db"), readOnly: false);
+        var db = new Database(_dir.Combine("nebulagc.db"), readOnly: false);
         Migrator.Apply(db, new FakeTimeProvider());
         Assert.Empty(Migrator.Apply(db, new FakeTimeProvider()));
     }
@@ -43,7 +43,7 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void Migrated_schema_equals_the_canonical_schema()
     {
-        var db = new Database(_dir.File("nebulagc.db"), readOnly: false);
+        var db = new Database(_dir.Combine("nebulagc.db"), readOnly: false);
         Migrator.Apply(db, new FakeTimeProvider());
         var schema = string.Join("\n", db.Read(c =>
         {
@@ -68,7 +68,7 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void A_database_newer_than_the_build_is_refused()
     {
-        var path = _dir.File("future.db");
+        var path = _dir.Combine("future.db");
         var db = new Database(path, readOnly: false);
         Migrator.Apply(db, new FakeTimeProvider());
         db.Read(c => { using var cmd = c.CreateCommand(); cmd.CommandText = $"PRAGMA user_version = {Migrator.LatestVersion + 1}"; return cmd.ExecuteNonQuery(); });
@@ -79,7 +79,7 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void Foreign_keys_are_enforced()
     {
-        var db = new Database(_dir.File("nebulagc.db"), readOnly: false);
+        var db = new Database(_dir.Combine("nebulagc.db"), readOnly: false);
         Migrator.Apply(db, new FakeTimeProvider());
         var error = Assert.Throws<SqliteException>(() => db.Write((c, tx) =>
         {
@@ -94,7 +94,7 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void A_read_only_database_refuses_writes_before_touching_the_file()
     {
-        var path = _dir.File("nebulagc.db");
+        var path = _dir.Combine("nebulagc.db");
         Migrator.Apply(new Database(path, readOnly: false), new FakeTimeProvider());
         var replica = new Database(path, readOnly: true);
         Assert.Throws<ReplicaReadOnly>(() => replica.Write((_, _) => 0));

@@ -32,7 +32,7 @@ public sealed class OverlayNetworkTests
     {
         var network = OverlayNetwork.Parse("10.9.9.0/26");
         var taken = Enumerable.Range(16, 47).Select(i => network.AddressAt(i)).ToList();
-        var error = Assert.Throws<Conflict>(() => network.AllocateNodeAddress(taken));
+        var error = Assert.Throws<AddressesExhausted>(() => network.AllocateNodeAddress(taken));
         Assert.Contains("10.9.9.0/26", error.Message);
     }
 
@@ -43,5 +43,5 @@ public sealed class OverlayNetworkTests
     [InlineData("10.0.0.0/7")]
     [InlineData("10.0.0.0/27")]
     [InlineData("garbage")]
-    public void Invalid_overlay_cidrs_are_bad_requests(string cidr) => Assert.Throws<BadRequest>(() => OverlayNetwork.Parse(cidr));
+    public void Invalid_overlay_cidrs_are_bad_requests(string cidr) => Assert.Throws<InvalidInput>(() => OverlayNetwork.Parse(cidr));
 }

@@ -1,3 +1,4 @@
+using NebulaGC.Server.Configuration;
 using NebulaGC.Server.Security;
 
 namespace NebulaGC.Server.Tests.Domain;
@@ -36,7 +37,7 @@ public sealed class TokenServiceTests
     [Fact]
     public void Secret_shorter_than_32_bytes_is_refused_with_a_hint()
     {
-        var error = Assert.Throws<SecretConfigurationError>(() => HmacSecret.FromString(new string('s', 31)));
+        var error = Assert.Throws<ConfigurationError>(() => HmacSecret.FromString(new string('s', 31)));
         Assert.Contains("at least 32", error.Message);
     }
 
@@ -60,7 +61,7 @@ public sealed class TokenServiceTests
     [Fact]
     public void Missing_secret_names_both_variables()
     {
-        var error = Assert.Throws<SecretConfigurationError>(() => HmacSecret.Load(null, _ => null));
+        var error = Assert.Throws<ConfigurationError>(() => HmacSecret.Load(null, _ => null));
         Assert.Contains("NEBULAGC_HMAC_SECRET", error.Message);
         Assert.Contains("NEBULAGC_HMAC_SECRET_FILE", error.Message);
     }

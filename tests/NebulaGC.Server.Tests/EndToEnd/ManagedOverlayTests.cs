@@ -29,7 +29,7 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(_dir.File("nebulagc.db"));
+        _server = await TestServer.StartAsync(_dir.Combine("nebulagc.db"));
         _admin = _server.Bootstrap("managed");
         _network = await NamespaceNetwork.CreateAsync(hostCount: 3);
     }
@@ -72,7 +72,7 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
         {
             survivor.Nebula!.Dispose();
             survivor.Nebula = _network!.StartNebula(survivor.Host, survivor.Directory.Path);
-            survivor.Nebula.WaitUntilRunning(StartupTimeout);
+            survivor.Nebula.WaitUntilNebulaRunning(StartupTimeout);
         }
 
         // b keeps running its old config with a certificate that is otherwise valid: only the blocklist stops it.
@@ -83,7 +83,7 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
         // it handshakes with the lighthouse again, which refuses the blocklisted certificate.
         b.Nebula!.Dispose();
         b.Nebula = _network!.StartNebula(b.Host, b.Directory.Path);
-        b.Nebula.WaitUntilRunning(StartupTimeout);
+        b.Nebula.WaitUntilNebulaRunning(StartupTimeout);
         for (int attempt = 0; attempt < 4 && !lighthouse.Nebula!.Logged("certificate has been blocked"); attempt++)
         {
             Assert.False(NamespaceNetwork.Ping(b.Host, a.OverlayIp), Diagnose("the deleted node b reaches a after its restart", lighthouse, a, b));
@@ -167,7 +167,7 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
         Assert.True(verify.ExitCode == 0, verify.Describe());
         var print = NebulaTools.NebulaCert(a.Directory.Path, "print", "-json", "-path", "host.crt");
         Assert.True(print.ExitCode == 0, print.Describe());
-        var subnets = JsonDocument.Parse(print.StandardOutput).RootElement.GetProperty("details").GetProperty("subnets");
+        var subnets = JsonDocument.Parse(print.Stdout).RootElement.GetProperty("details").GetProperty("subnets");
         Assert.Equal([route], subnets.EnumerateArray().Select(s => s.GetString()));
 
         // And the route works: b reaches an address that only exists behind a, through a's tunnel.
@@ -230,14 +230,14 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
                 Assert.Equal(TarEntryType.RegularFile, entry.EntryType);
                 Assert.DoesNotContain('/', entry.Name);
                 Assert.NotEqual("host.key", entry.Name);
-                entry.ExtractToFile(node.Directory.File(entry.Name), overwrite: true);
+                entry.ExtractToFile(node.Directory.Combine(entry.Name), overwrite: true);
                 names.Add(entry.Name);
             }
         }
         Assert.Contains("config.yml", names);
         Assert.Contains("ca.crt", names);
         Assert.Contains("host.crt", names);
-        string keyPath = node.Directory.File("host.key");
+        string keyPath = node.Directory.Combine("host.key");
         File.WriteAllText(keyPath, node.Key.PrivateKeyPem());
         if (!OperatingSystem.IsWindows())
         {
@@ -254,7 +254,7 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
         }
         foreach (var node in nodes)
         {
-            node.Nebula!.WaitUntilRunning(StartupTimeout);
+            node.Nebula!.WaitUntilNebulaRunning(StartupTimeout);
         }
     }
 
@@ -298,7 +298,7 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
 
         public long Version { get; set; }
 
-        public NebulaInNamespace? Nebula { get; set; }
+        public BackgroundProcess? Nebula { get; set; }
 
         public void Dispose() => Directory.Dispose();
     }

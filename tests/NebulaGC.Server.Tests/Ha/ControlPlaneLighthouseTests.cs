@@ -13,15 +13,15 @@ namespace NebulaGC.Server.Tests.Ha;
 public sealed class ControlPlaneLighthouseTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
-    private readonly int _apiPort = TestServer.FreePort();
-    private readonly int _lighthousePort = FreeUdpPort();
+    private readonly int _apiPort = FreePort.Tcp();
+    private readonly int _lighthousePort = FreePort.Udp();
     private TestServer _server = null!;
     private Credentials _admin = null!;
     private Process? _node;
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(_dir.File("nebulagc.db"), publicUrl: $"http://127.0.0.1:{_apiPort}", listen: $"127.0.0.1:{_apiPort}");
+        _server = await TestServer.StartAsync(_dir.Combine("nebulagc.db"), publicUrl: $"http://127.0.0.1:{_apiPort}", listen: $"127.0.0.1:{_apiPort}");
         var tenant = _server.Service<TenantService>().Create("acme");
         var cluster = _server.Service<ClusterService>().Create(new CreateClusterRequest(tenant.TenantId, "lh", "10.42.0.0/16", "managed", true, _lighthousePort));
         var admin = _server.Service<NodeService>().Create(new AdminCreateNodeRequest(tenant.TenantId, cluster.ClusterId, "admin", true, null, null, null));
@@ -38,12 +38,6 @@ public sealed class ControlPlaneLighthouseTests : IAsyncLifetime
         _node?.Dispose();
         await _server.DisposeAsync();
         _dir.Dispose();
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
     }
 
     private ControlPlaneLighthouses Lighthouses => _server.Service<ControlPlaneLighthouses>();
@@ -89,13 +83,46 @@ public sealed class ControlPlaneLighthouseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ipv6_public_addresses_are_bracketed_in_node_bundles_and_in_the_lighthouse_config_and_both_pass_nebula_test()
+    {
+        var nodes = _server.Service<NodeService>();
+        var memberLighthouse = nodes.Create(new AdminCreateNodeRequest(_admin.TenantId, _admin.ClusterId, "lh6", false, null, null, null));
+        nodes.SetLighthouse(_admin.ClusterId, memberLighthouse.NodeId, new LighthouseRequest(true, "2001:db8::10", 4243));
+        // A second control-plane instance whose public URL is an IPv6 address.
+        _server.Service<ReplicaService>().Record("replica-v6", "http://[2001:db8::20]:8080", "replica");
+
+        var key = X25519KeyPair.Generate();
+        using (var enroll = await _server.PostJsonAsync("/v1/node/certificate", _admin, JsonSerializer.Serialize(new NodeCertificateRequest(key.PublicKeyPem()), ContractsJsonContext.Default.NodeCertificateRequest)))
+        {
+            Assert.Equal(HttpStatusCode.OK, enroll.StatusCode);
+        }
+        using var nodeDir = new TempDirectory();
+        foreach (var (name, content) in await _server.BundleFilesAsync(_admin))
+        {
+            nodeDir.Write(name, content);
+        }
+        nodeDir.Write("host.key", key.PrivateKeyPem());
+        var nodeConfig = File.ReadAllText(Path.Combine(nodeDir.Path, "config.yml"));
+        Assert.Contains("[2001:db8::10]:4243", nodeConfig);
+        Assert.Contains($"[2001:db8::20]:{_lighthousePort}", nodeConfig);
+        var nodeTest = NebulaTools.Nebula(nodeDir.Path, "-test", "-config", "config.yml");
+        Assert.True(nodeTest.ExitCode == 0, nodeTest.Describe());
+
+        await Lighthouses.ReconcileAsync();
+        var lighthouseDir = Path.Combine(_dir.Path, "lighthouse", _admin.ClusterId.ToString());
+        Assert.Contains("[2001:db8::10]:4243", File.ReadAllText(Path.Combine(lighthouseDir, "config.yml")));
+        var lighthouseTest = NebulaTools.Nebula(lighthouseDir, "-test", "-config", "config.yml");
+        Assert.True(lighthouseTest.ExitCode == 0, lighthouseTest.Describe());
+    }
+
+    [Fact]
     public async Task A_real_node_handshakes_with_the_lighthouse_which_is_restarted_when_killed_and_on_a_new_version()
     {
         await Lighthouses.ReconcileAsync();
         var firstPid = await WaitForProcessAsync();
         var lighthouseDir = Path.Combine(_dir.Path, "lighthouse", _admin.ClusterId.ToString());
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(lighthouseDir, "host.key")));
-        var verify = NebulaGC.Server.Tests.Pki.NebulaTools.NebulaCert(lighthouseDir, "verify", "-ca", "ca.crt", "-crt", "host.crt");
+        var verify = NebulaTools.NebulaCert(lighthouseDir, "verify", "-ca", "ca.crt", "-crt", "host.crt");
         Assert.True(verify.ExitCode == 0, verify.Describe());
 
         // The node: its own key, its certificate through the API, its config only from its bundle. Tun is turned off so

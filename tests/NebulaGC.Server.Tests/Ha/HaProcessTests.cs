@@ -18,26 +18,16 @@ public sealed class HaProcessTests : IDisposable
         return JsonDocument.Parse(await client.GetStringAsync($"{baseUrl}/v1/check-master")).RootElement;
     }
 
-    private static async Task StopAsync(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        await process.WaitForExitAsync();
-    }
-
     [Fact]
     public async Task A_master_killed_with_sigkill_restarts_with_the_same_instance_id_and_serves()
     {
-        var db = _dir.File("nebulagc.db");
-        var port = TestServer.FreePort();
+        var db = _dir.Combine("nebulagc.db");
+        var port = FreePort.Tcp();
         var url = $"http://127.0.0.1:{port}";
-        string[] args = ["serve", "--master", "--db", db, "--listen", $"127.0.0.1:{port}", "--instance-id", "cp-crash", "--admin-socket", _dir.File("admin.sock")];
+        string[] args = ["serve", "--master", "--db", db, "--listen", $"127.0.0.1:{port}", "--instance-id", "cp-crash", "--admin-socket", _dir.Combine("admin.sock")];
         using var first = await ServerProcess.StartServeAsync(args, Env(), url);
         Assert.Equal(1, (await CheckMasterAsync(url)).GetProperty("epoch").GetInt64());
-        first.Kill(entireProcessTree: true);
-        await first.WaitForExitAsync();
+        first.Kill();
 
         using var second = await ServerProcess.StartServeAsync(args, Env(), url);
         try
@@ -49,41 +39,41 @@ public sealed class HaProcessTests : IDisposable
         }
         finally
         {
-            await StopAsync(second);
+            second.Kill();
         }
     }
 
     [Fact]
     public async Task An_instance_id_generated_once_is_kept_across_restarts()
     {
-        var db = _dir.File("nebulagc.db");
-        var port = TestServer.FreePort();
+        var db = _dir.Combine("nebulagc.db");
+        var port = FreePort.Tcp();
         var url = $"http://127.0.0.1:{port}";
         string[] args = ["serve", "--master", "--db", db, "--listen", $"127.0.0.1:{port}", "--admin-socket", ""];
         string firstId;
         using (var first = await ServerProcess.StartServeAsync(args, Env(), url))
         {
             firstId = (await CheckMasterAsync(url)).GetProperty("instance_id").GetString()!;
-            await StopAsync(first);
+            first.Kill();
         }
         using var second = await ServerProcess.StartServeAsync(args, Env(), url);
         try
         {
             Assert.Equal(firstId, (await CheckMasterAsync(url)).GetProperty("instance_id").GetString());
-            Assert.Equal(firstId, File.ReadAllText(_dir.File("instance-id")).Trim());
+            Assert.Equal(firstId, File.ReadAllText(_dir.Combine("instance-id")).Trim());
         }
         finally
         {
-            await StopAsync(second);
+            second.Kill();
         }
     }
 
     [Fact]
     public async Task Litefs_role_follows_the_primary_file_within_two_seconds()
     {
-        var liteFs = Directory.CreateDirectory(_dir.File("litefs")).FullName;
+        var liteFs = Directory.CreateDirectory(_dir.Combine("litefs")).FullName;
         var db = Path.Combine(liteFs, "nebulagc.db");
-        var port = TestServer.FreePort();
+        var port = FreePort.Tcp();
         var url = $"http://127.0.0.1:{port}";
         using var server = await ServerProcess.StartServeAsync(
             ["serve", "--role", "litefs", "--litefs-dir", liteFs, "--db", db, "--listen", $"127.0.0.1:{port}", "--instance-id", "cp-litefs", "--admin-socket", ""], Env(), url);
@@ -100,7 +90,7 @@ public sealed class HaProcessTests : IDisposable
         }
         finally
         {
-            await StopAsync(server);
+            server.Kill();
         }
     }
 
@@ -121,7 +111,7 @@ public sealed class HaProcessTests : IDisposable
     [Fact]
     public async Task Litefs_role_without_a_directory_exits_2()
     {
-        var result = await ServerProcess.RunAsync(["serve", "--role", "litefs", "--db", _dir.File("x.db"), "--instance-id", "x"], Env());
+        var result = await ServerProcess.RunAsync(["serve", "--role", "litefs", "--db", _dir.Combine("x.db"), "--instance-id", "x"], Env());
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--litefs-dir", result.Stderr);
     }

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Cli;
+using NebulaGC.Server.Domain;
 using NebulaGC.Server.Ha;
 
 namespace NebulaGC.Server.Tests.Ha;
@@ -12,20 +13,20 @@ namespace NebulaGC.Server.Tests.Ha;
 public sealed class HaTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
-    private readonly int _masterPort = TestServer.FreePort();
+    private readonly int _masterPort = FreePort.Tcp();
     private TestServer _master = null!;
     private TestServer _replica = null!;
     private Credentials _admin = null!;
 
-    private string DbPath => _dir.File("nebulagc.db");
+    private string DbPath => _dir.Combine("nebulagc.db");
 
     private string MasterUrl => $"http://127.0.0.1:{_masterPort}";
 
     public async Task InitializeAsync()
     {
-        _master = await TestServer.StartAsync(DbPath, instanceId: "cp-a", publicUrl: MasterUrl, listen: $"127.0.0.1:{_masterPort}", adminSocket: _dir.File("a.sock"));
+        _master = await TestServer.StartAsync(DbPath, instanceId: "cp-a", publicUrl: MasterUrl, listen: $"127.0.0.1:{_masterPort}", adminSocket: _dir.Combine("a.sock"));
         _admin = _master.Bootstrap();
-        _replica = await TestServer.StartAsync(DbPath, ServerRole.Replica, instanceId: "cp-b", publicUrl: "http://127.0.0.1:1", adminSocket: _dir.File("b.sock"));
+        _replica = await TestServer.StartAsync(DbPath, ServerRole.Replica, instanceId: "cp-b", publicUrl: "http://127.0.0.1:1", adminSocket: _dir.Combine("b.sock"));
     }
 
     public async Task DisposeAsync()
@@ -61,8 +62,8 @@ public sealed class HaTests : IAsyncLifetime
         Assert.True(await IsMasterAsync(_master));
         Assert.False(await IsMasterAsync(_replica));
 
-        using var masterAdmin = new SocketSuperAdmin(_dir.File("a.sock"));
-        using var replicaAdmin = new SocketSuperAdmin(_dir.File("b.sock"));
+        using var masterAdmin = new SocketSuperAdmin(_dir.Combine("a.sock"));
+        using var replicaAdmin = new SocketSuperAdmin(_dir.Combine("b.sock"));
         var demoted = masterAdmin.Demote();
         Assert.False(demoted.Master);
         var promoted = replicaAdmin.Promote();
@@ -114,7 +115,7 @@ public sealed class HaTests : IAsyncLifetime
     {
         var ha = _master.Service<HaCoordinator>();
         ha.Demote();
-        Assert.Throws<NebulaGC.Server.Domain.Conflict>(() => ha.Demote());
+        Assert.Throws<NebulaGC.Server.Domain.NotMaster>(() => ha.Demote());
         var back = ha.Promote();
         Assert.Equal(2, back.Epoch);
         using var write = await CreateNodeAsync(_master, "back");

@@ -1,13 +1,12 @@
+using NebulaGC.Server.Domain;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Time.Testing;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Configuration;
-using NebulaGC.Server.Ha;
 using NebulaGC.Server.Hosting;
 using NebulaGC.Server.Observability;
 using NebulaGC.Server.Security;
@@ -131,20 +130,6 @@ public sealed class TestServer : IAsyncDisposable
             files[entry.Name] = content.ReadToEnd();
         }
         return files;
-    }
-
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -63,18 +63,18 @@ public sealed class NebulaBundleWriterTests
         string hostCertificate = directory.Read("host.crt");
         foreach (string file in new[] { "ca.crt", "host.crt" })
         {
-            File.Delete(directory.File(file));
+            File.Delete(directory.Combine(file));
         }
 
         NebulaBundle bundle = NodeBundleBuilder.Build(input, NebulaConfigRendererTests.CaPem, hostCertificate);
         foreach ((TarEntry entry, byte[] content) in ReadEntries(bundle.Content))
         {
-            File.WriteAllBytes(directory.File(entry.Name), content);
+            File.WriteAllBytes(directory.Combine(entry.Name), content);
         }
 
-        ToolResult test = NebulaTools.Nebula(directory.Path, "-test", "-config", "config.yml");
+        ProcessResult test = NebulaTools.Nebula(directory.Path, "-test", "-config", "config.yml");
         Assert.True(test.ExitCode == 0, test.Describe());
-        ToolResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "ca.crt", "-crt", "host.crt");
+        ProcessResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "ca.crt", "-crt", "host.crt");
         Assert.True(verify.ExitCode == 0, verify.Describe());
     }
 

@@ -157,10 +157,10 @@ public sealed class NebulaConfigRendererTests
         WriteNodeFiles(directory, input.Node);
         directory.Write("config.yml", NebulaConfigRenderer.Render(input).Replace("\"10.42.0.1\":", "\"10.42.0.2\":", StringComparison.Ordinal));
 
-        ToolResult test = NebulaTools.Nebula(directory.Path, "-test", "-config", "config.yml");
+        ProcessResult test = NebulaTools.Nebula(directory.Path, "-test", "-config", "config.yml");
 
         Assert.NotEqual(0, test.ExitCode);
-        Assert.Contains("static_host_map", test.StandardOutput + test.StandardError, StringComparison.Ordinal);
+        Assert.Contains("static_host_map", test.Stdout + test.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public sealed class NebulaConfigRendererTests
         string yaml = NebulaConfigRenderer.Render(input);
         directory.Write("config.yml", yaml);
 
-        ToolResult test = NebulaTools.Nebula(directory.Path, "-test", "-config", "config.yml");
+        ProcessResult test = NebulaTools.Nebula(directory.Path, "-test", "-config", "config.yml");
 
         Assert.True(test.ExitCode == 0, test.Describe() + "\nconfig.yml:\n" + yaml);
         return Parse(yaml);

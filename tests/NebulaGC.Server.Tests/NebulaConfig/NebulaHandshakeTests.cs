@@ -53,7 +53,7 @@ public sealed class NebulaHandshakeTests
 
         public LoopbackCluster()
         {
-            lighthouse = new NebulaLighthouse(IPAddress.Parse("10.42.255.1"), [$"127.0.0.1:{FreeUdpPort()}"]);
+            lighthouse = new NebulaLighthouse(IPAddress.Parse("10.42.255.1"), [$"127.0.0.1:{FreePort.Udp()}"]);
             nodeInput = new NebulaConfigInput
             {
                 Node = new NebulaNodeSettings("node-1", IPAddress.Parse("10.42.0.2"))
@@ -108,12 +108,6 @@ public sealed class NebulaHandshakeTests
         return certificate;
     }
 
-    private static int FreeUdpPort()
-    {
-        using var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
-    }
-
     /// <summary>A nebula process run in a config directory, its combined output collected; killed on dispose.</summary>
     private sealed class NebulaProcess : IDisposable
     {
@@ -123,7 +117,7 @@ public sealed class NebulaHandshakeTests
         public NebulaProcess(string workingDirectory)
         {
             // Validate first: a broken config should fail here with nebula's reason, not as a missing handshake.
-            ToolResult test = NebulaTools.Nebula(workingDirectory, "-test", "-config", "config.yml");
+            ProcessResult test = NebulaTools.Nebula(workingDirectory, "-test", "-config", "config.yml");
             Assert.True(test.ExitCode == 0, test.Describe());
             process = new Process
             {

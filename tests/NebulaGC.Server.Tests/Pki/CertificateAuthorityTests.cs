@@ -24,7 +24,7 @@ public sealed class CertificateAuthorityTests
         directory.Write("ca.crt", ca.CertificatePem);
         directory.Write("host.crt", host.ToPem());
 
-        ToolResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "ca.crt", "-crt", "host.crt");
+        ProcessResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "ca.crt", "-crt", "host.crt");
         Assert.True(verify.ExitCode == 0, verify.Describe());
 
         JsonElement printed = PrintJson(directory, "host.crt");
@@ -69,7 +69,7 @@ public sealed class CertificateAuthorityTests
         directory.Write("other-ca.crt", other.CertificatePem);
         directory.Write("host.crt", host.ToPem());
 
-        ToolResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "other-ca.crt", "-crt", "host.crt");
+        ProcessResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "other-ca.crt", "-crt", "host.crt");
 
         Assert.NotEqual(0, verify.ExitCode);
         Assert.False(host.IsSignedBy(other.Certificate.Details.PublicKey));
@@ -87,7 +87,7 @@ public sealed class CertificateAuthorityTests
 
         Assert.Equal(ca.Certificate.Details.NotAfter, host.Details.NotAfter);
         Assert.True(host.Details.NotBefore >= ca.Certificate.Details.NotBefore);
-        ToolResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "ca.crt", "-crt", "host.crt");
+        ProcessResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "ca.crt", "-crt", "host.crt");
         Assert.True(verify.ExitCode == 0, verify.Describe());
     }
 
@@ -112,10 +112,10 @@ public sealed class CertificateAuthorityTests
         directory.Write("ca.crt", ca.CertificatePem);
         directory.Write("host.crt", host.ToPem());
 
-        ToolResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "ca.crt", "-crt", "host.crt");
+        ProcessResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "ca.crt", "-crt", "host.crt");
 
         Assert.NotEqual(0, verify.ExitCode);
-        Assert.Contains("expired", verify.StandardError + verify.StandardOutput, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("expired", verify.Stderr + verify.Stdout, StringComparison.OrdinalIgnoreCase);
         Assert.False(host.IsValidAt(DateTimeOffset.UtcNow));
     }
 
@@ -185,9 +185,9 @@ public sealed class CertificateAuthorityTests
         directory.Write("ca.crt", ca.CertificatePem);
         directory.Write("ca.key", NebulaPem.Encode(NebulaPem.Ed25519PrivateKeyType, ca.ExportPrivateKey()));
 
-        ToolResult sign = NebulaTools.NebulaCert(directory.Path, "sign", "-name", "cli-made", "-ip", "10.42.9.9/16");
+        ProcessResult sign = NebulaTools.NebulaCert(directory.Path, "sign", "-name", "cli-made", "-ip", "10.42.9.9/16");
         Assert.True(sign.ExitCode == 0, sign.Describe());
-        ToolResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "ca.crt", "-crt", "cli-made.crt");
+        ProcessResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "ca.crt", "-crt", "cli-made.crt");
         Assert.True(verify.ExitCode == 0, verify.Describe());
     }
 
@@ -195,14 +195,14 @@ public sealed class CertificateAuthorityTests
     public void NebulaCertCa_LoadsAndSignsHostCertificatesThatVerify()
     {
         using var directory = new TempDirectory();
-        ToolResult create = NebulaTools.NebulaCert(directory.Path, "ca", "-name", "made by nebula-cert", "-groups", "web,db", "-ips", "10.42.0.0/16");
+        ProcessResult create = NebulaTools.NebulaCert(directory.Path, "ca", "-name", "made by nebula-cert", "-groups", "web,db", "-ips", "10.42.0.0/16");
         Assert.True(create.ExitCode == 0, create.Describe());
 
         CertificateAuthority ca = CertificateAuthority.Load(directory.Read("ca.crt"), directory.Read("ca.key"));
         NebulaCertificate host = ca.SignHostCertificate(HostRequest(X25519KeyPair.Generate()) with { Groups = ["db"] });
         directory.Write("host.crt", host.ToPem());
 
-        ToolResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "ca.crt", "-crt", "host.crt");
+        ProcessResult verify = NebulaTools.NebulaCert(directory.Path, "verify", "-ca", "ca.crt", "-crt", "host.crt");
         Assert.True(verify.ExitCode == 0, verify.Describe());
         Assert.Equal(["web", "db"], ca.Certificate.Details.Groups);
     }
@@ -222,9 +222,9 @@ public sealed class CertificateAuthorityTests
 
     private static JsonElement PrintJson(TempDirectory directory, string file)
     {
-        ToolResult print = NebulaTools.NebulaCert(directory.Path, "print", "-json", "-path", file);
+        ProcessResult print = NebulaTools.NebulaCert(directory.Path, "print", "-json", "-path", file);
         Assert.True(print.ExitCode == 0, print.Describe());
-        using JsonDocument document = JsonDocument.Parse(print.StandardOutput);
+        using JsonDocument document = JsonDocument.Parse(print.Stdout);
         return document.RootElement.Clone();
     }
 

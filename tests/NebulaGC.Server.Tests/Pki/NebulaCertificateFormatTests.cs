@@ -22,8 +22,8 @@ public sealed class NebulaCertificateFormatTests
 
             Assert.Equal(original, certificate.Marshal());
             Assert.Equal(pem, certificate.ToPem());
-            ToolResult print = NebulaTools.NebulaCert(directory.Path, "print", "-json", "-path", file);
-            using JsonDocument printed = JsonDocument.Parse(print.StandardOutput);
+            ProcessResult print = NebulaTools.NebulaCert(directory.Path, "print", "-json", "-path", file);
+            using JsonDocument printed = JsonDocument.Parse(print.Stdout);
             Assert.Equal(printed.RootElement.GetProperty("fingerprint").GetString(), certificate.Fingerprint);
         }
 
@@ -59,7 +59,7 @@ public sealed class NebulaCertificateFormatTests
         X25519KeyPair key = X25519KeyPair.Generate();
         directory.Write("node.pub", key.PublicKeyPem());
 
-        ToolResult sign = NebulaTools.NebulaCert(directory.Path, "sign", "-name", "node", "-ip", "10.1.0.2/16", "-in-pub", "node.pub");
+        ProcessResult sign = NebulaTools.NebulaCert(directory.Path, "sign", "-name", "node", "-ip", "10.1.0.2/16", "-in-pub", "node.pub");
 
         Assert.True(sign.ExitCode == 0, sign.Describe());
         Assert.Equal(key.PublicKey.ToArray(), NebulaCertificate.FromPem(directory.Read("node.crt")).Details.PublicKey);

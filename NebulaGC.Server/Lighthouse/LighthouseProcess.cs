@@ -8,7 +8,7 @@ namespace NebulaGC.Server.Lighthouse;
 /// the server log, restarted with exponential backoff when it dies (reset after a stable minute), stopped with SIGTERM
 /// and killed if it lingers.
 /// </summary>
-public sealed class NebulaProcess(string binary, string directory, string label, TimeProvider time, ILogger logger) : IAsyncDisposable
+public sealed class LighthouseProcess(string binary, string directory, string label, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
     public static readonly TimeSpan InitialBackoff = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);

@@ -1,8 +1,9 @@
 using NebulaGC.Client.Contracts;
-using NebulaGC.Server.Data;
 using NebulaGC.Server.Data.Stores;
+using NebulaGC.Server.Data;
+using NebulaGC.Server.Security;
 
-namespace NebulaGC.Server.Security;
+namespace NebulaGC.Server.Services;
 
 /// <summary>The five auth headers exactly as presented.</summary>
 public sealed record PresentedCredentials(string? TenantId, string? ClusterId, string? NodeId, string? NodeToken, string? ClusterToken);

@@ -1,16 +1,8 @@
-namespace NebulaGC.Server.Ha;
-
-/// <summary>How an instance decides its role: fixed at start (<c>master</c>, <c>replica</c>) or following LiteFS.</summary>
-public enum ServerRole
-{
-    Master,
-    Replica,
-    LiteFs,
-}
+namespace NebulaGC.Server.Domain;
 
 /// <summary>
 /// This instance's current place in the HA setup, held in memory so <c>/v1/check-master</c> answers without the database.
-/// Changes only through <see cref="HaCoordinator"/> (start-up, promote, demote, fencing, LiteFS).
+/// Changes only through <c>Ha.HaCoordinator</c> (start-up, promote, demote, fencing, LiteFS).
 /// </summary>
 public sealed class RoleState(string instanceId, ServerRole configuredRole, string? publicUrl)
 {
