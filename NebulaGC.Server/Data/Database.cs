@@ -18,8 +18,9 @@ public sealed class Database
 
     // Connections kept open for PRAGMA data_version, which only moves for commits made through other connections: one per
     // thread, so the check every request makes never waits for a lock (with one shared connection, 64 concurrent requests
-    // spent more CPU spinning on its lock than on the check).
-    private readonly ThreadLocal<SqliteCommand?> _dataVersion = new(trackAllValues: true);
+    // spent more CPU spinning on its lock than on the check). Each connection's counter has its own origin, so each thread
+    // compares only with what its own connection said last.
+    private readonly ThreadLocal<ChangeWatcher?> _watchers = new(trackAllValues: true);
 
     public Database(string path, bool readOnly)
     {
@@ -72,9 +73,9 @@ public sealed class Database
     /// </summary>
     public void ReleaseConnections()
     {
-        foreach (var command in _dataVersion.Values)
+        foreach (var watcher in _watchers.Values)
         {
-            CloseWatcher(command);
+            watcher?.Close();
         }
         foreach (var connectionString in new[] { _readWrite, _readOnly })
         {
@@ -84,29 +85,28 @@ public sealed class Database
     }
 
     /// <summary>
-    /// A number that changes whenever a transaction commits to the file through any connection but the one that reads it:
-    /// this process's own writes, another process's (the CLI on the same file), the master's as replicated onto a replica
-    /// (LiteFS). SQLite's <c>PRAGMA data_version</c> on a connection kept for it; a few microseconds, no file I/O in WAL mode
-    /// (it reads the shared-memory index).
+    /// Whether a transaction has committed to the file since the calling thread last asked — through any connection: this
+    /// process's own writes, another process's (the CLI on the same file), the master's as replicated onto a replica
+    /// (LiteFS). True the first time a thread asks. SQLite's <c>PRAGMA data_version</c> on a connection kept per thread; a
+    /// few microseconds, no file I/O in WAL mode (it reads the shared-memory index).
     /// </summary>
-    public long ChangeCounter()
+    public bool CommittedSinceLastCheck()
     {
-        var command = _dataVersion.Value;
+        var watcher = _watchers.Value;
         try
         {
             // Also after ReleaseConnections closed it (shutdown, role change): open a fresh one.
-            if (command?.Connection is not { State: System.Data.ConnectionState.Open })
+            if (watcher is null || !watcher.IsOpen)
             {
-                command = Open().CreateCommand();
-                command.CommandText = "PRAGMA data_version;";
-                _dataVersion.Value = command;
+                watcher = new ChangeWatcher(Open());
+                _watchers.Value = watcher;
             }
-            return (long)command.ExecuteScalar()!;
+            return watcher.Moved();
         }
         catch (SqliteException ex)
         {
-            CloseWatcher(command);
-            _dataVersion.Value = null;
+            watcher?.Close();
+            _watchers.Value = null;
             throw new DatabaseUnavailable($"reading the change counter of database '{Path}' failed: {ex.Message}", ex);
         }
     }
@@ -144,11 +144,34 @@ public sealed class Database
         return result;
     }
 
-    private static void CloseWatcher(SqliteCommand? command)
+    /// <summary>One thread's connection for <c>PRAGMA data_version</c> and the value it returned last.</summary>
+    private sealed class ChangeWatcher
     {
-        var connection = command?.Connection;
-        command?.Dispose();
-        connection?.Dispose();
+        private readonly SqliteCommand _dataVersion;
+        private long? _last;
+
+        public ChangeWatcher(SqliteConnection connection)
+        {
+            _dataVersion = connection.CreateCommand();
+            _dataVersion.CommandText = "PRAGMA data_version;";
+        }
+
+        public bool IsOpen => _dataVersion.Connection is { State: System.Data.ConnectionState.Open };
+
+        public bool Moved()
+        {
+            long now = (long)_dataVersion.ExecuteScalar()!;
+            bool moved = now != _last;
+            _last = now;
+            return moved;
+        }
+
+        public void Close()
+        {
+            var connection = _dataVersion.Connection;
+            _dataVersion.Dispose();
+            connection?.Dispose();
+        }
     }
 
     private string ConnectionString(SqliteOpenMode mode) => new SqliteConnectionStringBuilder

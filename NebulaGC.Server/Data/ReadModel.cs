@@ -11,7 +11,7 @@ namespace NebulaGC.Server.Data;
 /// <para>
 /// Two things throw everything away. This process's writes do, after their commit and before they return
 /// (<see cref="Database.Committed"/>). And any commit at all — this process's, the CLI's on the same file, the master's
-/// replicated onto a replica — moves <see cref="Database.ChangeCounter"/>, which every read checks first. So a read that
+/// replicated onto a replica — is seen by <see cref="Database.CommittedSinceLastCheck"/>, which every read asks first. So a read that
 /// starts after a commit returned never sees what it replaced: a deleted node or a rotated token is refused on the very
 /// next request.
 /// </para>
@@ -24,8 +24,6 @@ namespace NebulaGC.Server.Data;
 public sealed class ReadModel
 {
     private readonly Database _database;
-    private readonly Lock _refresh = new();
-    private long _seenChanges = long.MinValue;
     private Generation _current;
 
     public ReadModel(Database database)
@@ -76,17 +74,9 @@ public sealed class ReadModel
 
     private Generation Current()
     {
-        long changes = _database.ChangeCounter();
-        if (changes != Volatile.Read(ref _seenChanges))
+        if (_database.CommittedSinceLastCheck())
         {
-            lock (_refresh)
-            {
-                if (changes != _seenChanges)
-                {
-                    Invalidate();
-                    Volatile.Write(ref _seenChanges, changes);
-                }
-            }
+            Invalidate();
         }
         return Volatile.Read(ref _current);
     }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Data;
-using NebulaGC.Server.Ha;
+using NebulaGC.Server.Domain;
 using NebulaGC.Server.Security;
 using NebulaGC.Server.Services;
 using NebulaGC.Server.Tests.Infrastructure;
@@ -20,7 +20,7 @@ public sealed class ReadModelTests : IAsyncLifetime
     private TestServer _master = null!;
     private Credentials _admin = null!;
 
-    private string DbPath => _dir.File("nebulagc.db");
+    private string DbPath => _dir.Combine("nebulagc.db");
 
     public async Task InitializeAsync()
     {
