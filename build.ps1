@@ -9,7 +9,8 @@
       Demo     start a local master on an embedded SQLite file under .demo/, bootstrap a tenant, cluster and admin node,
                print the credentials and one working API call; serves until Ctrl+C (-NoWait returns at once)
       Package  lay out the PowerShell module under out/NebulaGC/<version>/
-      Publish  Native-AOT binaries of nebulagc-server and nebulagc under out/publish/
+      Publish  Native-AOT binaries of nebulagc-server and nebulagc under out/publish/ (rebuilt only when a source is newer), and the
+               release archive out/release/nebulagc-<version>-linux-x64.tar.gz (binaries, packaged module, SHA256SUMS)
       Bench    run the benchmarks and print their figures
       Examples render examples/ from the values files in examples/values/ (the docs tests fail when they drift)
 .EXAMPLE
@@ -41,6 +42,8 @@ $env:DOTNET_NOLOGO = '1'
 . (Join-Path $Root 'build/DemoTask.ps1')
 . (Join-Path $Root 'build/PackageTask.ps1')
 . (Join-Path $Root 'build/ToolkitPrerequisites.ps1')
+. (Join-Path $Root 'build/PublishTask.ps1')
+. (Join-Path $Root 'build/SystemdHost.ps1')
 . (Join-Path $Root 'build/DocsTask.ps1')
 
 switch ($Task) {

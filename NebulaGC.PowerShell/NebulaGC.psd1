@@ -21,6 +21,10 @@
         'New-NebulaGCDockerfile'
         'New-NebulaGCComposeFile'
         'Test-NebulaGCDeployment'
+        'Install-NebulaGCServer'
+        'Install-NebulaGCDaemon'
+        'Uninstall-NebulaGCServer'
+        'Uninstall-NebulaGCDaemon'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

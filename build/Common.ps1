@@ -25,30 +25,13 @@ function Get-ServerDll {
     return Join-Path $Root "NebulaGC.Server/bin/$Configuration/net10.0/nebulagc-server.dll"
 }
 
-function Invoke-PublishTask {
-    $publish = Join-Path $Out 'publish'
-    foreach ($project in 'NebulaGC.Server', 'NebulaGC.Daemon') {
-        Invoke-Native dotnet @('publish', (Join-Path $Root "$project/$project.csproj"), '-c', 'Release', '-r', 'linux-x64', '-o', $publish, '-nologo')
-    }
-    Write-Host "Native binaries in $publish"
-}
-
-# The AOT binaries as shipped: published once into out/publish and reused (publishing takes minutes on 2 cores).
-function Get-PublishedBinaries {
-    $publish = Join-Path $Out 'publish'
-    if (-not ((Test-Path (Join-Path $publish 'nebulagc-server')) -and (Test-Path (Join-Path $publish 'nebulagc')))) {
-        Invoke-PublishTask
-    }
-    return $publish
-}
-
 function Invoke-BenchTask {
     # Speed, memory and size goals live here, never in timed tests: HTTP throughput against a bare Kestrel ceiling,
     # long-poll wake-up and memory, signing, rendering, binary and image sizes, toolkit render time (server bench,
     # out/bench/results.md and results.json), then the daemon's RSS and idle CPU per cluster. Each exits non-zero when
     # it misses a goal.
     Install-AptPackages $AptPackages
-    $publish = Get-PublishedBinaries
+    $publish = Invoke-NativePublish
     Invoke-PackageTask -Configuration Release
     $baselineProject = Join-Path $Root 'bench/NebulaGC.KestrelBaseline/NebulaGC.KestrelBaseline.csproj'
     Invoke-Native dotnet @('build', $baselineProject, '-c', 'Release', '-nologo', '-v', 'quiet', '-clp:ErrorsOnly')

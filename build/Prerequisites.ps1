@@ -42,5 +42,6 @@ function Install-TestPrerequisites {
     Install-AptPackages $AptPackages
     Install-Pester | Out-Null
     Install-ToolkitPrerequisites | Out-Null
+    Install-SystemdTestHost | Out-Null
     Install-DocsPrerequisites | Out-Null
 }

@@ -44,6 +44,9 @@ function Invoke-TestTask {
     $modules = Install-Pester
     Invoke-SolutionBuild -Configuration $Configuration
     Invoke-PackageTask -Configuration $Configuration
+    # Native-AOT binaries once per run (reused when current) and the release archive: the booted-systemd install tests
+    # install that archive; the container image tests use out/publish directly.
+    New-ReleaseArchive -PublishDir (Invoke-NativePublish) | Out-Null
 
     $results = Join-Path $Out 'test-results'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }

@@ -47,6 +47,7 @@ public abstract class NebulaGCCmdlet : PSCmdlet
         ErrorKind.WriteError => ErrorCategory.WriteError,
         ErrorKind.NotInstalled => ErrorCategory.NotInstalled,
         ErrorKind.InvalidResult => ErrorCategory.InvalidResult,
+        ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -1,7 +1,4 @@
-using System.Collections;
 using System.Management.Automation;
-using System.Reflection;
-using System.Management.Automation.Language;
 using NebulaGC.PowerShell.Rendering;
 
 namespace NebulaGC.PowerShell.Commands;
@@ -10,31 +7,17 @@ namespace NebulaGC.PowerShell.Commands;
 /// Shared parameters and flow of the New-NebulaGC* render cmdlets: settings = defaults, then -ValuesPath,
 /// then bound parameters that name a setting; render; write under -Path (or emit the files when -Path is absent).
 /// </summary>
-public abstract class RenderCmdletBase : NebulaGCCmdlet
+public abstract class RenderCmdletBase : SettingsCmdletBase
 {
     /// <summary>Output directory. Without it the rendered files are written to the pipeline and nothing is written to disk.</summary>
     [Parameter(Position = 0)]
     [RenderInput]
     public string? Path { get; set; }
 
-    /// <summary>A YAML (.yml/.yaml) or PowerShell data (.psd1) file of settings, like Helm values.</summary>
-    [Parameter]
-    [RenderInput]
-    public string? ValuesPath { get; set; }
-
-    /// <summary>A directory laid out like templates/ whose files replace the embedded templates of the same name.</summary>
-    [Parameter]
-    [RenderInput]
-    public string? TemplatePath { get; set; }
-
     /// <summary>Also emit the file objects when writing under -Path.</summary>
     [Parameter]
     [RenderInput]
     public SwitchParameter PassThru { get; set; }
-
-    /// <summary>Prefix of every rendered object name.</summary>
-    [Parameter]
-    public string? Name { get; set; }
 
     /// <summary>Builds the files to write from the settings (the engine call).</summary>
     protected abstract IReadOnlyList<RenderedFile> RenderFiles(RenderContext context);
@@ -42,8 +25,7 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
     protected override void ProcessRecordCore()
     {
         var settings = BuildSettings();
-        var templateDir = TemplatePath is null ? null : GetUnresolvedProviderPathFromPSPath(TemplatePath);
-        var context = new RenderContext(new TemplateEngine(templateDir, Reporter), settings, Reporter);
+        var context = new RenderContext(new TemplateEngine(TemplateDirectory, Reporter), settings, Reporter);
         var files = RenderFiles(context);
         if (Path is null)
         {
@@ -60,91 +42,4 @@ public abstract class RenderCmdletBase : NebulaGCCmdlet
             WriteObject(files, enumerateCollection: true);
         }
     }
-
-    /// <summary>Defaults, then the values file, then every bound parameter whose name is a setting.</summary>
-    protected DeploymentSettings BuildSettings()
-    {
-        var settings = new DeploymentSettings();
-        if (ValuesPath is not null)
-        {
-            var path = GetUnresolvedProviderPathFromPSPath(ValuesPath);
-            WriteVerbose($"reading values from {path}");
-            SettingsBinder.Apply(settings, LoadValues(path), $"values file '{path}'");
-        }
-        ApplyParameters(settings, GetType(),
-            MyInvocation.BoundParameters.Select(p => KeyValuePair.Create(p.Key, Unwrap(p.Value))), WriteVerbose);
-        return settings;
-    }
-
-    private static object? Unwrap(object? bound) => bound switch
-    {
-        SwitchParameter sw => sw.IsPresent,
-        PSObject pso => pso.BaseObject,
-        _ => bound,
-    };
-
-    /// <summary>
-    /// Sets the setting each bound parameter names. A parameter that is neither a setting nor marked
-    /// <see cref="RenderInputAttribute"/> is a bug in the cmdlet, reported instead of skipped.
-    /// </summary>
-    internal static void ApplyParameters(DeploymentSettings settings, Type cmdletType, IEnumerable<KeyValuePair<string, object?>> bound, Action<string> verbose)
-    {
-        foreach (var (name, value) in bound)
-        {
-            var parameter = cmdletType.GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
-            if (parameter is null || parameter.GetCustomAttribute<ParameterAttribute>() is null || parameter.GetCustomAttribute<RenderInputAttribute>() is not null)
-            {
-                continue; // common parameters (-Verbose, -WhatIf) and render inputs
-            }
-            var property = SettingsBinder.FindProperty(typeof(DeploymentSettings), name)
-                ?? throw new InvalidOperationException($"parameter -{name} of {cmdletType.Name} names no deployment setting and is not a render input");
-            verbose($"setting {property.Name} from parameter -{name}");
-            if (value is not null && property.PropertyType.IsInstanceOfType(value))
-            {
-                property.SetValue(settings, value);
-            }
-            else
-            {
-                // e.g. -LitestreamVersion '0.5' onto the LitestreamVersion enum: the values-file conversion rules apply.
-                SettingsBinder.Apply(settings, new Hashtable { [property.Name] = value }, $"parameter -{name}");
-            }
-        }
-    }
-
-    private static IDictionary LoadValues(string path)
-    {
-        if (!System.IO.Path.GetExtension(path).Equals(".psd1", StringComparison.OrdinalIgnoreCase))
-        {
-            return SettingsBinder.LoadYaml(path);
-        }
-        if (!File.Exists(path))
-        {
-            throw new NebulaGCException(ErrorIds.ValuesFileNotFound, $"values file '{path}' does not exist", path);
-        }
-        // Same rules as Import-PowerShellDataFile: a data section only, nothing is executed.
-        var ast = Parser.ParseFile(path, out _, out var errors);
-        if (errors.Length > 0)
-        {
-            throw new NebulaGCException(ErrorIds.ValuesFileInvalid, $"values file '{path}': {errors[0].Message} (line {errors[0].Extent.StartLineNumber})", path);
-        }
-        var hashtable = ast.Find(a => a is HashtableAst, searchNestedScriptBlocks: false) as HashtableAst
-            ?? throw new NebulaGCException(ErrorIds.ValuesFileInvalid, $"values file '{path}' holds no hashtable", path);
-        try
-        {
-            return ToPlain(hashtable.SafeGetValue()) as IDictionary
-                ?? throw new NebulaGCException(ErrorIds.ValuesFileInvalid, $"values file '{path}' holds no hashtable", path);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new NebulaGCException(ErrorIds.ValuesFileInvalid, $"values file '{path}' may hold only constant data: {e.Message}", path, e);
-        }
-    }
-
-    private static object? ToPlain(object? value) => value switch
-    {
-        PSObject pso => ToPlain(pso.BaseObject),
-        IDictionary map => map.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => ToPlain(e.Value)),
-        object[] items => items.Select(ToPlain).ToList(),
-        _ => value,
-    };
 }

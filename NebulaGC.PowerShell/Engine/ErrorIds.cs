@@ -9,6 +9,7 @@ public enum ErrorKind
     WriteError,
     NotInstalled,
     InvalidResult,
+    PermissionDenied,
 }
 
 /// <summary>A stable error identifier (<c>&lt;Noun&gt;&lt;Problem&gt;</c>) with its kind.</summary>
@@ -37,6 +38,18 @@ public static class ErrorIds
     public static readonly ErrorId FileWriteFailed = new(nameof(FileWriteFailed), ErrorKind.WriteError);
     public static readonly ErrorId DeploymentPathNotFound = new(nameof(DeploymentPathNotFound), ErrorKind.ObjectNotFound);
     public static readonly ErrorId ValidatorNotInstalled = new(nameof(ValidatorNotInstalled), ErrorKind.NotInstalled);
+    public static readonly ErrorId ReleaseSourceNotFound = new(nameof(ReleaseSourceNotFound), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId ReleaseSourceInvalid = new(nameof(ReleaseSourceInvalid), ErrorKind.InvalidData);
+    public static readonly ErrorId ReleaseChecksumMismatch = new(nameof(ReleaseChecksumMismatch), ErrorKind.InvalidData);
+    public static readonly ErrorId InstallRequiresRoot = new(nameof(InstallRequiresRoot), ErrorKind.PermissionDenied);
+    public static readonly ErrorId SystemctlFailed = new(nameof(SystemctlFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId ServiceNotReady = new(nameof(ServiceNotReady), ErrorKind.InvalidResult);
+    public static readonly ErrorId UpgradeRolledBack = new(nameof(UpgradeRolledBack), ErrorKind.InvalidResult);
+    public static readonly ErrorId RollbackFailed = new(nameof(RollbackFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId BootstrapFailed = new(nameof(BootstrapFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId NebulaNotFound = new(nameof(NebulaNotFound), ErrorKind.NotInstalled);
+    public static readonly ErrorId LiteFSNotFound = new(nameof(LiteFSNotFound), ErrorKind.NotInstalled);
+    public static readonly ErrorId DaemonNotApplied = new(nameof(DaemonNotApplied), ErrorKind.InvalidResult);
 }
 
 /// <summary>A failure the engines raise on purpose: carries a stable id and tells the operator what to do.</summary>

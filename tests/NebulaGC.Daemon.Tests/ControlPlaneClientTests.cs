@@ -144,7 +144,7 @@ public sealed class ControlPlaneClientTests : IAsyncLifetime
         using var client = new ControlPlaneClient([server.Url], Credentials, Fast);
 
         var poll = client.GetLatestVersionAsync(1, TimeSpan.FromSeconds(20), CancellationToken.None);
-        await Task.Delay(300);
+        await Wait.UntilAsync(() => server.WaitingPolls == 1, TimeSpan.FromSeconds(10), () => "the client's long-poll is not waiting on the server");
         Assert.False(poll.IsCompleted);
         var watch = Stopwatch.StartNew();
         server.Publish(2, [2]);

@@ -13,6 +13,8 @@ namespace NebulaGC.Daemon.Tests;
 /// </summary>
 public sealed class DaemonAgentTests : IAsyncLifetime
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
     private readonly TempDirectory dir = new();
     private readonly NebulaFixture nebula;
     private FakeControlPlane server = null!;
@@ -73,7 +75,7 @@ public sealed class DaemonAgentTests : IAsyncLifetime
     public async Task An_mtu_change_published_during_the_long_poll_restarts_nebula_on_it()
     {
         var (oldPid, _) = await StartWithVersion1Async();
-        await Task.Delay(500); // the daemon is now inside its long-poll
+        await Wait.UntilAsync(() => server.WaitingPolls == 1, Patience, () => "the daemon is not waiting in a long-poll:\n" + daemon.Log);
 
         server.Publish(2, nebula.Bundle(FreePort.Udp(), mtu: 1400));
         await Wait.UntilAsync(() => daemon.Nebula() is { } n && n.Pid != oldPid && n.ConfigDir.Contains("/v2-"), TimeSpan.FromSeconds(15), () => daemon.Log);
@@ -94,10 +96,11 @@ public sealed class DaemonAgentTests : IAsyncLifetime
         Assert.Equal(1, status.AppliedVersion);
         Assert.Equal(before, daemon.Nebula());
 
-        // The rejected version counts as seen: no download loop.
-        int polls = server.VersionRequests;
-        await Task.Delay(1000);
-        Assert.InRange(server.VersionRequests - polls, 0, 2);
+        // The rejected version counts as seen: the daemon waits for what comes after it, without downloading it again.
+        int downloads = server.BundleRequests;
+        await Wait.UntilAsync(() => server.WaitingPolls == 1 && server.LastPolledVersion == 2, Patience,
+            () => $"the daemon is not waiting for a version after 2 (last asked about {server.LastPolledVersion}):\n{daemon.Log}");
+        Assert.Equal(downloads, server.BundleRequests);
     }
 
     [Fact]
@@ -188,7 +191,7 @@ public sealed class DaemonAgentTests : IAsyncLifetime
         server = await FakeControlPlane.StartAsync();
 
         await daemon.WaitForAsync(s => s.LastError is { } e && e.Contains("no control-plane instance answered"));
-        await Task.Delay(1500);
+        await Task.Delay(1500); // time passes on purpose: several failed retries must leave nebula alone
         Assert.Equal(before, daemon.Nebula());
         Assert.Equal("running", daemon.Status()!.Nebula.State);
     }
@@ -200,9 +203,11 @@ public sealed class DaemonAgentTests : IAsyncLifetime
         await daemon.StopAsync();
         Assert.Equal(before, daemon.Nebula());
 
+        int waitsBefore = server.LongPollsStarted;
         daemon.Start();
         await daemon.WaitForAsync(s => s.Nebula.Adopted && s.LatestVersion == 1);
-        await Task.Delay(1000);
+        // Once it waits for the next version, the daemon has decided what to do about version 1.
+        await Wait.UntilAsync(() => server.LongPollsStarted > waitsBefore, Patience, () => "the restarted daemon is not waiting in a long-poll:\n" + daemon.Log);
         Assert.Equal(before, daemon.Nebula());
         Assert.Equal(before.Pid, daemon.Status()!.Nebula.Pid);
     }
@@ -219,8 +224,9 @@ public sealed class DaemonAgentTests : IAsyncLifetime
         server.Publish(2, bundle);
 
         await daemon.WaitForAsync(s => s.AppliedVersion == 2);
+        // The state file (which the status reads) is saved just before the log line is written.
+        await Wait.UntilAsync(() => daemon.Log.Contains("carries the bundle already applied"), Patience, () => daemon.Log);
         Assert.Equal(before, daemon.Nebula());
-        Assert.Contains("carries the bundle already applied", daemon.Log);
     }
 
     [Fact]
@@ -230,7 +236,7 @@ public sealed class DaemonAgentTests : IAsyncLifetime
         server.RateLimitRetryAfterSeconds = 2;
         await daemon.WaitForAsync(s => s.LastError is { } e && e.Contains("429"));
         int polls = server.VersionRequests;
-        await Task.Delay(1500);
+        await Task.Delay(1500); // time passes on purpose: what is measured is how few polls it makes
         Assert.InRange(server.VersionRequests - polls, 0, 1); // not every 200 ms
         Assert.Equal("running", daemon.Status()!.Nebula.State);
     }
@@ -241,7 +247,7 @@ public sealed class DaemonAgentTests : IAsyncLifetime
         server.LongPoll = false;
         await StartWithVersion1Async();
         int polls = server.VersionRequests;
-        await Task.Delay(2000);
+        await Task.Delay(2000); // time passes on purpose: what is measured is the poll rate
         int made = server.VersionRequests - polls;
         Assert.InRange(made, 5, 12); // 200 ms interval, not a busy loop
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NebulaGC.Daemon.Configuration;
 using NebulaGC.Daemon.Tests.Support;
 
@@ -177,16 +176,13 @@ internal static class Nebulagc
     /// </summary>
     public static System.Text.Json.JsonElement ClusterStatus(string configFile, Func<string> diagnostics)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        ProcessResult status = null!;
+        Wait.Until(() =>
         {
-            var (code, stdout, stderr) = Run("status", "--config", configFile, "--output", "json");
-            if (code == 0)
-            {
-                return System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetProperty("clusters")[0].Clone();
-            }
-            Assert.True(code == 3 && DateTime.UtcNow < deadline, $"nebulagc status failed ({code}): {stderr}{stdout}\n{diagnostics()}");
-            Thread.Sleep(100);
-        }
+            status = Run("status", "--config", configFile, "--output", "json");
+            Assert.True(status.ExitCode is 0 or 3, $"nebulagc status failed: {status.Describe()}\n{diagnostics()}");
+            return status.ExitCode == 0;
+        }, TimeSpan.FromSeconds(30), () => $"nebulagc status: {status.Describe()}\n{diagnostics()}");
+        return System.Text.Json.JsonDocument.Parse(status.Stdout).RootElement.GetProperty("status").GetProperty("clusters")[0].Clone();
     }
 }

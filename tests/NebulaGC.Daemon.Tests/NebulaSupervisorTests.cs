@@ -145,7 +145,7 @@ public sealed class NebulaSupervisorTests : IAsyncLifetime
         running.RemoveAt(0);
         stop.Cancel();
         await run;
-        await Task.Delay(300);
+        await Task.Delay(300); // time passes on purpose: a late kill of nebula by the stopped supervisor would show here
         Assert.True(NebulaGC.Daemon.Supervision.NebulaProcess.IsAlive(pid));
 
         var second = Start();

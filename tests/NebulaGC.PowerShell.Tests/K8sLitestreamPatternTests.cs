@@ -53,18 +53,13 @@ public sealed class K8sLitestreamPatternTests : IDisposable
         using (var replicate = new BackgroundProcess(Toolkit.LitestreamBinary, sidecar))
         {
             var probe = _dir.Combine("probe.db");
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
+            ProcessResult? lastRestore = null;
+            Wait.Until(() =>
             {
                 File.Delete(probe);
-                var r = ProcessRunner.Run(Toolkit.LitestreamBinary, ["restore", "-config", config, "-o", probe, db]);
-                if (r.ExitCode == 0 && Count(probe) == 2500)
-                {
-                    break;
-                }
-                Assert.True(DateTime.UtcNow < deadline, $"the sidecar did not replicate within 60 s:\n{r}\n{replicate.Output}");
-                Thread.Sleep(500);
-            }
+                lastRestore = ProcessRunner.Run(Toolkit.LitestreamBinary, ["restore", "-config", config, "-o", probe, db]);
+                return lastRestore.ExitCode == 0 && Count(probe) == 2500;
+            }, TimeSpan.FromSeconds(60), () => $"the sidecar did not replicate:\n{lastRestore}\n{replicate.Output}");
         }
 
         // 3. The volume is lost: the init container restores the database from the replica.

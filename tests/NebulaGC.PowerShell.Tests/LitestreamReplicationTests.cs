@@ -90,31 +90,30 @@ public sealed class LitestreamReplicationTests(ITestOutputHelper output) : IDisp
         {
             var restored = _dir.Combine("restored", replica + ".db");
             Directory.CreateDirectory(Path.GetDirectoryName(restored)!);
-            var deadline = DateTime.UtcNow.AddSeconds(60);
             Dictionary<string, long>? counts = null;
             ProcessResult? result = null;
-            while (DateTime.UtcNow < deadline)
+            // Replication is asynchronous (sync-interval 1 s): restore until the replica holds every row.
+            Wait.Until(() =>
             {
                 foreach (var f in Directory.GetFiles(Path.GetDirectoryName(restored)!, replica + ".db*"))
                 {
                     File.Delete(f);
                 }
                 result = ProcessRunner.Run(Toolkit.LitestreamBinary, ["restore", "-config", config, "-replica", replica, "-o", restored, db], environment: env);
-                if (result.ExitCode == 0)
+                if (result.ExitCode != 0)
                 {
-                    using var restoredConnection = Open(restored);
-                    counts = Counts(restoredConnection);
-                    if (counts.SequenceEqual(expected))
-                    {
-                        Assert.Equal("ok", Scalar(restoredConnection, "PRAGMA integrity_check"));
-                        break;
-                    }
+                    return false;
                 }
-                Thread.Sleep(500); // replication is asynchronous (sync-interval 1s): try again until the deadline
+                using var restoredConnection = Open(restored);
+                counts = Counts(restoredConnection);
+                return counts.SequenceEqual(expected);
+            }, TimeSpan.FromSeconds(60),
+                () => $"replica {replica} did not restore all rows (expected {string.Join(", ", expected)}).\nlast restore: {result}\nlitestream log:\n{litestream.Output}");
+            output.WriteLine($"{replica}: restore {result}; counts {string.Join(", ", counts!.Select(kv => $"{kv.Key}={kv.Value}"))}");
+            using (var restoredConnection = Open(restored))
+            {
+                Assert.Equal("ok", Scalar(restoredConnection, "PRAGMA integrity_check"));
             }
-            output.WriteLine($"{replica}: restore {result}; counts {string.Join(", ", counts?.Select(kv => $"{kv.Key}={kv.Value}") ?? [])}");
-            Assert.True(counts is not null && counts.SequenceEqual(expected),
-                $"replica {replica} did not restore all rows within 60 s (expected {string.Join(", ", expected)}).\nlast restore: {result}\nlitestream log:\n{litestream.Output}");
         }
         Assert.False(litestream.HasExited, "litestream replicate stopped by itself:\n" + litestream.Output);
     }

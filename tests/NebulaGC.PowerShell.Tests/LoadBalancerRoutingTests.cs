@@ -56,18 +56,13 @@ public sealed class LoadBalancerRoutingTests(ITestOutputHelper output) : IDispos
     /// <summary>Polls until <paramref name="expected"/> carries out ten writes in a row (health checks converge), or fails.</summary>
     private void WaitUntilWritesGoTo(int port, FakeInstance expected, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
         var streak = 0;
-        while (streak < 10)
+        Wait.Until(() =>
         {
-            Assert.True(DateTime.UtcNow < deadline, $"writes did not settle on {expected.Name} within {timeout.TotalSeconds} s");
             using var r = Post(port);
             streak = r.StatusCode == HttpStatusCode.Created && r.Headers.GetValues("X-Instance").Single() == expected.Name ? streak + 1 : 0;
-            if (streak == 0)
-            {
-                Thread.Sleep(250); // health checks run every 2 s: give them time
-            }
-        }
+            return streak == 10;
+        }, timeout, () => $"writes did not settle on {expected.Name} (health checks run every 2 s)");
     }
 
     [Fact]

@@ -83,19 +83,16 @@ public sealed class NamespaceNetwork : IAsyncDisposable
     public static bool Ping(UnderlayHost host, string address) =>
         Exec(host.Namespace, "ping", "-n", "-c", "1", "-W", "2", address).ExitCode == 0;
 
-    /// <summary>Pings until answered, at most <paramref name="attempts"/> times (each waits ≤ 2 s); true when one was answered.</summary>
-    public static async Task<bool> PingEventuallyAsync(UnderlayHost host, string address, int attempts = 10)
-    {
-        for (int attempt = 0; attempt < attempts; attempt++)
-        {
-            if (Ping(host, address))
-            {
-                return true;
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(300));
-        }
-        return false;
-    }
+    /// <summary>Waits until a ping from <paramref name="host"/> to <paramref name="address"/> is answered; fails with <paramref name="describe"/>() after <paramref name="timeout"/>.</summary>
+    public static Task WaitForPingAsync(UnderlayHost host, string address, TimeSpan timeout, Func<string> describe) =>
+        Wait.UntilAsync(() => Ping(host, address), timeout, describe);
+
+    /// <summary>
+    /// True when one of <paramref name="attempts"/> pings is answered. Each waits up to 2 s for its reply, so false means
+    /// nothing came back for that long: how a test shows that traffic stays blocked.
+    /// </summary>
+    public static bool AnyPingAnswered(UnderlayHost host, string address, int attempts) =>
+        Enumerable.Range(0, attempts).Any(_ => Ping(host, address));
 
     /// <summary>Runs <c>ip arguments…</c> and fails the test if it does not exit 0.</summary>
     public static void Ip(params string[] arguments)

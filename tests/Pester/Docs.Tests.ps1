@@ -44,6 +44,7 @@ BeforeAll {
     ) | Where-Object { $_ }
     $script:SessionPath = ($pathParts -join [IO.Path]::PathSeparator) + [IO.Path]::PathSeparator + $env:PATH
     $script:Counts = [ordered]@{ run = 0; output = 0; excerpt = 0; mermaid = 0; 'not-run' = 0; unmarked = 0 }
+    $script:GuideCounts = [ordered]@{}
 }
 
 AfterAll {
@@ -78,6 +79,7 @@ Describe 'Guide <Name>' -ForEach $Guides {
     BeforeAll {
         $script:Blocks = @(Get-DocBlock $Path)
         foreach ($b in $Blocks) { $Counts[$b.Kind]++ }
+        $GuideCounts[$Name] = ($Blocks | Group-Object Kind | Sort-Object Name | ForEach-Object { "$($_.Count) $($_.Name)" }) -join ', '
     }
 
     It 'has the fixed skeleton' -Skip:($Name -eq 'README.md') {
@@ -217,6 +219,7 @@ Describe 'Guide <Name>' -ForEach $Guides {
 Describe 'All guides together' {
     It 'run, excerpt or parse at least 85 % of their blocks (not-run at most 15 %)' {
         $total = ($Counts.Values | Measure-Object -Sum).Sum
+        foreach ($guide in $GuideCounts.GetEnumerator()) { Write-Host "  $($guide.Key): $($guide.Value)" }
         Write-Host ("Docs blocks: {0} run, {1} output, {2} excerpt, {3} mermaid, {4} not-run, {5} unmarked (of {6})" -f
             $Counts.run, $Counts.output, $Counts.excerpt, $Counts.mermaid, $Counts.'not-run', $Counts.unmarked, $total)
         $total | Should -BeGreaterThan 0

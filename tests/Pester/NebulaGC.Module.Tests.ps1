@@ -36,7 +36,8 @@ Describe 'The packaged NebulaGC module' {
         $exported = (Get-Command -Module NebulaGC).Name | Sort-Object
         $exported | Should -Be ($Manifest.CmdletsToExport | Sort-Object)
         $exported | Should -Contain 'Test-NebulaGCDeployment'
-        $exported.Count | Should -Be 10
+        $exported | Should -Contain 'Install-NebulaGCServer'
+        $exported.Count | Should -Be 14
     }
 
     It 'ships its templates, format file and generated help' {

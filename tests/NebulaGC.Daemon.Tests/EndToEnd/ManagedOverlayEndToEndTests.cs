@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using NebulaGC.Client.Contracts;
@@ -47,14 +46,8 @@ public sealed class ManagedOverlayFixture : IAsyncLifetime
     {
         foreach (var node in new[] { A, B }.Where(n => n is not null))
         {
-            node.Daemon?.Terminate();
-            node.Daemon?.Dispose();
-            if (node.NebulaPid is { } pid)
-            {
-                Process.GetProcessById(pid).Kill();
-            }
+            await node.StopAsync();
         }
-        await Task.Delay(300);
         Master?.Dispose();
         if (namespaces is not null)
         {

@@ -111,7 +111,7 @@ public sealed class OverlayEndToEndTests(OverlayFixture overlay, Xunit.Abstracti
         await Wait.UntilAsync(() => overlay.Status(A) is var s && s.GetProperty("nebula").GetProperty("adopted").GetBoolean()
                 && s.GetProperty("last_poll_at").ValueKind == System.Text.Json.JsonValueKind.String,
             Patience, () => overlay.Diagnostics(A));
-        await Task.Delay(1000);
+        await Task.Delay(1000); // time passes on purpose: a restart after the first poll would show here
         Assert.Equal(pid, A.NebulaPid);
         Assert.Equal(pid, overlay.Status(A).GetProperty("nebula").GetProperty("pid").GetInt32());
         Assert.True(OverlayFixture.Ping(A, B));

@@ -39,6 +39,18 @@ public sealed class OverlayNode
     }
 
     public int? NebulaPid => File.Exists(PidFile) && int.Parse(File.ReadAllText(PidFile).Split(' ')[0]) is var pid && Supervision.NebulaProcess.IsAlive(pid) ? pid : null;
+
+    /// <summary>Stops the daemon (SIGTERM), then kills the nebula it leaves running and waits until that is gone.</summary>
+    public async Task StopAsync()
+    {
+        Daemon?.Terminate();
+        Daemon?.Dispose();
+        if (NebulaPid is { } pid)
+        {
+            System.Diagnostics.Process.GetProcessById(pid).Kill();
+            await Wait.UntilAsync(() => !Supervision.NebulaProcess.IsAlive(pid), TimeSpan.FromSeconds(10), () => $"nebula {pid} of {Name} outlived SIGKILL");
+        }
+    }
 }
 
 /// <summary>
@@ -88,14 +100,8 @@ public sealed class OverlayFixture : IAsyncLifetime
     {
         foreach (var node in new[] { A, B }.Where(n => n is not null))
         {
-            node.Daemon?.Terminate();
-            node.Daemon?.Dispose();
-            if (node.NebulaPid is { } pid)
-            {
-                System.Diagnostics.Process.GetProcessById(pid).Kill();
-            }
+            await node.StopAsync();
         }
-        await Task.Delay(300);
         Master?.Dispose();
         Replica?.Dispose();
         if (namespaces is not null)

@@ -20,6 +20,10 @@ public sealed class FakeControlPlane : IAsyncDisposable
     private byte[] bundle = [];
     private string? announcedSha;
     private bool truncate;
+    private TaskCompletionSource published = NewSignal();
+    private int waitingPolls;
+    private int longPollsStarted;
+    private long lastPolledVersion = -1;
 
     private FakeControlPlane(WebApplication app)
     {
@@ -45,11 +49,21 @@ public sealed class FakeControlPlane : IAsyncDisposable
     public int? RateLimitRetryAfterSeconds { get; set; }
 
     public int VersionRequests;
+    public int BundleRequests;
     public int CertificateRequests;
     public string? LastPublicKey;
 
     /// <summary>What <c>POST /v1/node/certificate</c> answers (404: a server without managed PKI).</summary>
     public HttpStatusCode CertificateStatus { get; set; } = HttpStatusCode.NotFound;
+
+    /// <summary>How many long-polls are waiting for a new version right now.</summary>
+    public int WaitingPolls => Volatile.Read(ref waitingPolls);
+
+    /// <summary>How many long-polls have started waiting since this instance started.</summary>
+    public int LongPollsStarted => Volatile.Read(ref longPollsStarted);
+
+    /// <summary>The <c>current_version</c> of the latest version request (-1 before the first).</summary>
+    public long LastPolledVersion => Interlocked.Read(ref lastPolledVersion);
 
     public static async Task<FakeControlPlane> StartAsync()
     {
@@ -75,6 +89,8 @@ public sealed class FakeControlPlane : IAsyncDisposable
             bundle = content;
             announcedSha = announcedSha256 ?? Bundles.Sha256(content);
             truncate = truncateBody;
+            published.TrySetResult();
+            published = NewSignal();
         }
     }
 
@@ -94,6 +110,17 @@ public sealed class FakeControlPlane : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The version now, and a task that completes at the next <see cref="Publish"/>.</summary>
+    private (long Version, Task NextPublish) Subscribe()
+    {
+        lock (gate)
+        {
+            return (version, published.Task);
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void Map()
     {
@@ -119,15 +146,30 @@ public sealed class FakeControlPlane : IAsyncDisposable
             }
             long.TryParse(context.Request.Query["current_version"], out long current);
             int.TryParse(context.Request.Query["wait"], out int wait);
-            var deadline = DateTime.UtcNow.AddSeconds(LongPoll ? wait : 0);
-            while (CurrentVersion == current && DateTime.UtcNow < deadline && !context.RequestAborted.IsCancellationRequested)
+            Interlocked.Exchange(ref lastPolledVersion, current);
+            var (now, nextPublish) = Subscribe();
+            if (LongPoll && wait > 0 && now == current)
             {
-                await Task.Delay(20);
+                Interlocked.Increment(ref waitingPolls);
+                Interlocked.Increment(ref longPollsStarted);
+                try
+                {
+                    await nextPublish.WaitAsync(TimeSpan.FromSeconds(wait), context.RequestAborted);
+                }
+                catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+                {
+                    // The wait ended (or the daemon hung up): answer with the unchanged version, as the server does.
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref waitingPolls);
+                }
             }
             return Results.Json(new ConfigVersionResponse(CurrentVersion), ContractsJsonContext.Default.ConfigVersionResponse);
         });
         app.MapGet("/v1/config/bundle", async (HttpContext context) =>
         {
+            Interlocked.Increment(ref BundleRequests);
             byte[] content;
             long v;
             string? sha;

@@ -11,6 +11,15 @@ public sealed class LongPollTests : ServerTestBase
 {
     private static ContractsJsonContext Json => ContractsJsonContext.Default;
 
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private ConfigVersionWaiters Waiters => Server.Service<ConfigVersionWaiters>();
+
+    /// <summary>Waits until <paramref name="count"/> requests wait on the admin's cluster (each subscribed after computing its deadline).</summary>
+    private Task WaitersAsync(int count) =>
+        Wait.UntilAsync(() => Waiters.CountWaiting(Admin.ClusterId) == count, Patience,
+            () => $"{Waiters.CountWaiting(Admin.ClusterId)} of {count} long-polls are waiting");
+
     private async Task<long> VersionAsync(Credentials who, string query = "")
     {
         using var response = await Server.GetAsync($"/v1/config/version{query}", who);
@@ -28,7 +37,7 @@ public sealed class LongPollTests : ServerTestBase
     {
         var current = ClusterVersion();
         var poll = VersionAsync(Admin, $"?current_version={current}&wait=60");
-        await Task.Delay(300);
+        await WaitersAsync(1);
         Assert.False(poll.IsCompleted, "the long-poll must wait while the version is unchanged");
         await Server.CreateNodeAsync(Admin, "trigger");
         Assert.Equal(current + 1, await poll.WaitAsync(TimeSpan.FromSeconds(10)));
@@ -39,7 +48,7 @@ public sealed class LongPollTests : ServerTestBase
     {
         var current = ClusterVersion();
         var poll = VersionAsync(Admin, $"?current_version={current}&wait=30");
-        await Task.Delay(300);
+        await WaitersAsync(1);
         Assert.False(poll.IsCompleted);
         Server.Time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(current, await poll.WaitAsync(TimeSpan.FromSeconds(10)));
@@ -56,15 +65,12 @@ public sealed class LongPollTests : ServerTestBase
     {
         var current = ClusterVersion();
         var poll = VersionAsync(Admin, $"?current_version={current}&wait=60");
-        await Task.Delay(300);
+        await WaitersAsync(1);
         // The CLI writing the file directly: nothing in the server's process announces this change.
         var outsider = ServiceContext.Create(new Database(Server.Options.DbPath, readOnly: false), HmacSecret.FromString(TestServer.Secret), TimeProvider.System, new ConfigVersionFeed());
         new NodeService(outsider).Create(new AdminCreateNodeRequest(Admin.TenantId, Admin.ClusterId, "from-cli", false, null, null, null));
-        for (var i = 0; i < 4 && !poll.IsCompleted; i++)
-        {
-            Server.Time.Advance(ConfigVersionPoller.Interval);
-            await Task.Delay(100);
-        }
+        // One poller tick: it reads the waited cluster's version and wakes its waiters.
+        Server.Time.Advance(ConfigVersionPoller.Interval);
         Assert.Equal(current + 1, await poll.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
@@ -96,12 +102,7 @@ public sealed class LongPollTests : ServerTestBase
             response.EnsureSuccessStatusCode();
             return (await response.Content.ReadFromJsonAsync(Json.ConfigVersionResponse))!.LatestVersion;
         }).ToList();
-        var waiters = Server.Service<ConfigVersionWaiters>();
-        for (var i = 0; i < 300 && waiters.CountWaiting(Admin.ClusterId) < 1000; i++)
-        {
-            await Task.Delay(100);
-        }
-        Assert.Equal(1000, waiters.CountWaiting(Admin.ClusterId));
+        await WaitersAsync(1000);
         Assert.DoesNotContain(polls, p => p.IsCompleted);
         await Server.CreateNodeAsync(Admin, "change");
         var versions = await Task.WhenAll(polls).WaitAsync(TimeSpan.FromSeconds(60));

@@ -19,6 +19,10 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
 {
     private const int LighthousePort = 4242;
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a tunnel may take to come up (handshake via the lighthouse) before a ping must be answered.</summary>
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(30);
+
     private static ContractsJsonContext Json => ContractsJsonContext.Default;
 
     private readonly TempDirectory _dir = new();
@@ -54,8 +58,8 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
         var (lighthouse, a, b) = await ClusterOfThreeAsync();
         Start(lighthouse, a, b);
 
-        Assert.True(await NamespaceNetwork.PingEventuallyAsync(a.Host, b.OverlayIp), Diagnose("a could not ping b over the overlay", lighthouse, a, b));
-        Assert.True(await NamespaceNetwork.PingEventuallyAsync(b.Host, a.OverlayIp), Diagnose("b could not ping a over the overlay", lighthouse, a, b));
+        await NamespaceNetwork.WaitForPingAsync(a.Host, b.OverlayIp, PingTimeout, () => Diagnose("a could not ping b over the overlay", lighthouse, a, b));
+        await NamespaceNetwork.WaitForPingAsync(b.Host, a.OverlayIp, PingTimeout, () => Diagnose("b could not ping a over the overlay", lighthouse, a, b));
         Assert.True(a.Nebula!.Logged("Handshake message received") && b.Nebula!.Logged("Handshake message received"), Diagnose("no handshake logged", lighthouse, a, b));
     }
 
@@ -64,7 +68,7 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
     {
         var (lighthouse, a, b) = await ClusterOfThreeAsync();
         Start(lighthouse, a, b);
-        Assert.True(await NamespaceNetwork.PingEventuallyAsync(b.Host, a.OverlayIp), Diagnose("b could not ping a before the deletion", lighthouse, a, b));
+        await NamespaceNetwork.WaitForPingAsync(b.Host, a.OverlayIp, PingTimeout, () => Diagnose("b could not ping a before the deletion", lighthouse, a, b));
 
         await DeleteAndDownloadSurvivorBundlesAsync(b, lighthouse, a);
         // The survivors apply their new bundles by restarting nebula (what the daemon does when a HUP is not enough).
@@ -76,7 +80,7 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
         }
 
         // b keeps running its old config with a certificate that is otherwise valid: only the blocklist stops it.
-        Assert.False(await NamespaceNetwork.PingEventuallyAsync(b.Host, a.OverlayIp, attempts: 3), Diagnose("the deleted node b still reaches a", lighthouse, a, b));
+        Assert.False(NamespaceNetwork.AnyPingAnswered(b.Host, a.OverlayIp, attempts: 3), Diagnose("the deleted node b still reaches a", lighthouse, a, b));
         Assert.False(NamespaceNetwork.Ping(a.Host, b.OverlayIp), Diagnose("a still reaches the deleted node b", lighthouse, a, b));
 
         // Its tunnels died with the restarts but b does not notice by itself; restarted (as a rebooted machine would be),
@@ -103,23 +107,15 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
     {
         var (lighthouse, a, b) = await ClusterOfThreeAsync();
         Start(lighthouse, a, b);
-        Assert.True(await NamespaceNetwork.PingEventuallyAsync(b.Host, a.OverlayIp), Diagnose("b could not ping a before the deletion", lighthouse, a, b));
+        await NamespaceNetwork.WaitForPingAsync(b.Host, a.OverlayIp, PingTimeout, () => Diagnose("b could not ping a before the deletion", lighthouse, a, b));
 
         await DeleteAndDownloadSurvivorBundlesAsync(b, lighthouse, a);
         lighthouse.Nebula!.Reload();
         a.Nebula!.Reload();
 
         // Nebula checks established tunnels' certificates on its connection-manager tick (seconds): allow ~20 s.
-        bool cut = false;
-        for (int attempt = 0; attempt < 20 && !cut; attempt++)
-        {
-            cut = !NamespaceNetwork.Ping(b.Host, a.OverlayIp);
-            if (!cut)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1));
-            }
-        }
-        Assert.True(cut, Diagnose("the deleted node b still reaches a 20 s after a reloaded its new bundle", lighthouse, a, b));
+        await Wait.UntilAsync(() => !NamespaceNetwork.Ping(b.Host, a.OverlayIp), TimeSpan.FromSeconds(20),
+            () => Diagnose("the deleted node b still reaches a 20 s after a reloaded its new bundle", lighthouse, a, b));
         Assert.False(NamespaceNetwork.Ping(b.Host, a.OverlayIp), Diagnose("the deleted node b reaches a again", lighthouse, a, b));
     }
 
@@ -173,7 +169,7 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
         // And the route works: b reaches an address that only exists behind a, through a's tunnel.
         NamespaceNetwork.Ip("-n", a.Host.Namespace, "addr", "add", $"{behindA}/32", "dev", "lo");
         Start(lighthouse, a, b);
-        Assert.True(await NamespaceNetwork.PingEventuallyAsync(b.Host, behindA), Diagnose($"b could not reach {behindA} behind a through the unsafe route", lighthouse, a, b));
+        await NamespaceNetwork.WaitForPingAsync(b.Host, behindA, PingTimeout, () => Diagnose($"b could not reach {behindA} behind a through the unsafe route", lighthouse, a, b));
     }
 
     /// <summary>

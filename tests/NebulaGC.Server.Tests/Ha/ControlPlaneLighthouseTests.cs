@@ -44,30 +44,19 @@ public sealed class ControlPlaneLighthouseTests : IAsyncLifetime
 
     private async Task<int> WaitForProcessAsync(int? notPid = null)
     {
-        for (var i = 0; i < 100; i++)
+        int started = 0;
+        await Wait.UntilAsync(() =>
         {
             if (Lighthouses.ProcessFor(_admin.ClusterId)?.ProcessId is { } pid && pid != notPid)
             {
-                return pid;
+                started = pid;
+                return true;
             }
             // A restart waits out its backoff on the server's (fake) clock.
             _server.Time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("no lighthouse nebula process started");
-    }
-
-    private async Task<bool> LogEventuallyContainsAsync(params string[] fragments)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if (_server.Logs.Split('\n').Any(line => fragments.All(line.Contains)))
-            {
-                return true;
-            }
-            await Task.Delay(100);
-        }
-        return false;
+            return false;
+        }, TimeSpan.FromSeconds(10), () => notPid is null ? "no lighthouse nebula process started" : $"the lighthouse nebula {notPid} was not replaced");
+        return started;
     }
 
     [Fact]
@@ -148,7 +137,8 @@ public sealed class ControlPlaneLighthouseTests : IAsyncLifetime
         _node = Process.Start(info)!;
         _node.BeginOutputReadLine();
         _node.BeginErrorReadLine();
-        Assert.True(await LogEventuallyContainsAsync("Handshake message received", "admin"), "the lighthouse never logged a handshake from the node:\n" + _server.Logs);
+        await Wait.UntilAsync(() => _server.Logs.Split('\n').Any(line => line.Contains("Handshake message received") && line.Contains("admin")), TimeSpan.FromSeconds(20),
+            () => "the lighthouse never logged a handshake from the node:\n" + _server.Logs);
 
         Process.GetProcessById(secondPid).Kill();
         var restartedPid = await WaitForProcessAsync(secondPid);

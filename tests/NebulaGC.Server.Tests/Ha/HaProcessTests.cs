@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace NebulaGC.Server.Tests.Ha;
@@ -82,10 +81,10 @@ public sealed class HaProcessTests : IDisposable
             Assert.True((await CheckMasterAsync(url)).GetProperty("master").GetBoolean());
 
             File.WriteAllText(Path.Combine(liteFs, ".primary"), "other-node\n");
-            Assert.True(await WaitForAsync(url, master: false), "did not become a replica within 2 s of .primary appearing");
+            await WaitForRoleAsync(url, master: false, "did not become a replica within 2 s of .primary appearing");
 
             File.Delete(Path.Combine(liteFs, ".primary"));
-            Assert.True(await WaitForAsync(url, master: true), "did not become master within 2 s of .primary disappearing");
+            await WaitForRoleAsync(url, master: true, "did not become master within 2 s of .primary disappearing");
             Assert.Equal(2, (await CheckMasterAsync(url)).GetProperty("epoch").GetInt64());
         }
         finally
@@ -94,19 +93,8 @@ public sealed class HaProcessTests : IDisposable
         }
     }
 
-    private static async Task<bool> WaitForAsync(string url, bool master)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(2))
-        {
-            if ((await CheckMasterAsync(url)).GetProperty("master").GetBoolean() == master)
-            {
-                return true;
-            }
-            await Task.Delay(50);
-        }
-        return false;
-    }
+    private static Task WaitForRoleAsync(string url, bool master, string failure) =>
+        Wait.UntilAsync(async () => (await CheckMasterAsync(url)).GetProperty("master").GetBoolean() == master, TimeSpan.FromSeconds(2), () => failure);
 
     [Fact]
     public async Task Litefs_role_without_a_directory_exits_2()

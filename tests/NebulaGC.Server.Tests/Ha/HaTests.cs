@@ -84,10 +84,9 @@ public sealed class HaTests : IAsyncLifetime
             Assert.Equal("http://127.0.0.1:1", redirected.Headers.GetValues(NebulaHeaders.MasterUrl).Single());
         }
         // Keep sampling through and past the transition before stopping.
-        for (var start = Volatile.Read(ref sampled); Volatile.Read(ref sampled) < start + 10 && !samples.IsCompleted;)
-        {
-            await Task.Delay(10);
-        }
+        var start = Volatile.Read(ref sampled);
+        await Wait.UntilAsync(() => Volatile.Read(ref sampled) >= start + 10 || samples.IsCompleted, TimeSpan.FromSeconds(30),
+            () => $"only {Volatile.Read(ref sampled) - start} of 10 samples after the transition");
         sampling.Cancel();
         await samples;
         Assert.False(await IsMasterAsync(_master));
