@@ -6,7 +6,7 @@
     Author               = 'NebulaGC'
     CompanyName          = 'NebulaGC'
     Copyright            = '(c) NebulaGC contributors'
-    Description          = 'Deploy and operate NebulaGC, a control plane for Nebula overlay networks: renders systemd, Docker, Kubernetes, Litestream, LiteFS, load-balancer and monitoring configurations that the real tools accept.'
+    Description          = 'Deploy and operate NebulaGC, a control plane for Nebula overlay networks: renders systemd, Docker, Kubernetes, Litestream, LiteFS, load-balancer and monitoring configurations that the real tools accept, and backs up, restores and fails over a running control plane.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('NebulaGC.Format.ps1xml')
@@ -21,6 +21,10 @@
         'New-NebulaGCDockerfile'
         'New-NebulaGCComposeFile'
         'Test-NebulaGCDeployment'
+        'Get-NebulaGCInstance'
+        'Backup-NebulaGCDatabase'
+        'Restore-NebulaGCDatabase'
+        'Invoke-NebulaGCFailover'
         'Install-NebulaGCServer'
         'Install-NebulaGCDaemon'
         'Uninstall-NebulaGCServer'

@@ -10,6 +10,9 @@ function Invoke-PackageTask {
     Invoke-Native dotnet @('publish', (Join-Path $project 'NebulaGC.PowerShell.csproj'), '-c', $Configuration, '-o', $moduleDir, '-nologo', '-v', 'quiet')
     # PowerShell itself provides these at run time; shipping them only adds clutter.
     Get-ChildItem $moduleDir -Filter '*.pdb' | Remove-Item
+    # SQLite's native library (backup/restore) for the Linux hosts the operate cmdlets run on; not for 20 other platforms.
+    $keep = @('linux-x64', 'linux-arm64', 'linux-musl-x64', 'linux-musl-arm64')
+    Get-ChildItem (Join-Path $moduleDir 'runtimes') -Directory | Where-Object Name -NotIn $keep | Remove-Item -Recurse
 
     # The manifest, stamped with the one product version.
     $manifest = Get-Content (Join-Path $project 'NebulaGC.psd1') -Raw

@@ -23,5 +23,10 @@ function Install-ToolkitPrerequisites {
     # disable that branch (line 167 of lib/stores/filesystem.js). Idempotent: the sed only matches the unpatched line.
     $store = Join-Path $modules 's3rver/lib/stores/filesystem.js'
     Invoke-Native sed @('-i', '167s/^\(\s*\)delimiterEnc &&/\1false \&\& delimiterEnc \&\&/', $store)
+    # s3rver writes an object straight to its final path, so a client killed mid-upload (kill -9 of litestream in the
+    # failover tests) leaves a truncated object that S3 itself never shows: write to '<path>.partial' and rename when
+    # done, as S3's atomic PUT behaves. Idempotent: each sed only matches the unpatched line.
+    Invoke-Native sed @('-i', "288s/createWriteStream(objectPath)/createWriteStream(objectPath + '.partial')/", $store)
+    Invoke-Native sed @('-i', "312s/^\(\s*\)await this.putMetadata(/\1await fs.rename(objectPath + '.partial', objectPath); await this.putMetadata(/", $store)
     return $prefix
 }

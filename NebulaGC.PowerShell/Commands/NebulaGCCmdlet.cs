@@ -47,6 +47,10 @@ public abstract class NebulaGCCmdlet : PSCmdlet
         ErrorKind.WriteError => ErrorCategory.WriteError,
         ErrorKind.NotInstalled => ErrorCategory.NotInstalled,
         ErrorKind.InvalidResult => ErrorCategory.InvalidResult,
+        ErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
+        ErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+        ErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
+        ErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
         ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
         _ => ErrorCategory.NotSpecified,
     };

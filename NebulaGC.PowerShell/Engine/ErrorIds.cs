@@ -9,6 +9,10 @@ public enum ErrorKind
     WriteError,
     NotInstalled,
     InvalidResult,
+    ResourceBusy,
+    ResourceUnavailable,
+    OperationTimeout,
+    InvalidOperation,
     PermissionDenied,
 }
 
@@ -38,6 +42,28 @@ public static class ErrorIds
     public static readonly ErrorId FileWriteFailed = new(nameof(FileWriteFailed), ErrorKind.WriteError);
     public static readonly ErrorId DeploymentPathNotFound = new(nameof(DeploymentPathNotFound), ErrorKind.ObjectNotFound);
     public static readonly ErrorId ValidatorNotInstalled = new(nameof(ValidatorNotInstalled), ErrorKind.NotInstalled);
+    public static readonly ErrorId BackupSourceNotFound = new(nameof(BackupSourceNotFound), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId BackupDestinationNotFound = new(nameof(BackupDestinationNotFound), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId BackupDestinationExists = new(nameof(BackupDestinationExists), ErrorKind.WriteError);
+    public static readonly ErrorId BackupIntegrityFailed = new(nameof(BackupIntegrityFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId BackupFailed = new(nameof(BackupFailed), ErrorKind.WriteError);
+    public static readonly ErrorId RestoreTargetNotFound = new(nameof(RestoreTargetNotFound), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId RestoreSourceNotFound = new(nameof(RestoreSourceNotFound), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId RestoreSourceCorrupt = new(nameof(RestoreSourceCorrupt), ErrorKind.InvalidData);
+    public static readonly ErrorId RestoreSchemaTooNew = new(nameof(RestoreSchemaTooNew), ErrorKind.InvalidData);
+    public static readonly ErrorId RestoreDatabaseInUse = new(nameof(RestoreDatabaseInUse), ErrorKind.ResourceBusy);
+    public static readonly ErrorId RestoreReplicaEmpty = new(nameof(RestoreReplicaEmpty), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId LitestreamNotFound = new(nameof(LitestreamNotFound), ErrorKind.NotInstalled);
+    public static readonly ErrorId LitestreamRestoreFailed = new(nameof(LitestreamRestoreFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId ServiceControlFailed = new(nameof(ServiceControlFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId ServerNotReady = new(nameof(ServerNotReady), ErrorKind.OperationTimeout);
+    public static readonly ErrorId InstanceEndpointInvalid = new(nameof(InstanceEndpointInvalid), ErrorKind.InvalidArgument);
+    public static readonly ErrorId FailoverInvalidRequest = new(nameof(FailoverInvalidRequest), ErrorKind.InvalidArgument);
+    public static readonly ErrorId FailoverTargetUnreachable = new(nameof(FailoverTargetUnreachable), ErrorKind.ResourceUnavailable);
+    public static readonly ErrorId FailoverOldMasterAlive = new(nameof(FailoverOldMasterAlive), ErrorKind.InvalidOperation);
+    public static readonly ErrorId FailoverCatchUpTimeout = new(nameof(FailoverCatchUpTimeout), ErrorKind.OperationTimeout);
+    public static readonly ErrorId FailoverVerificationFailed = new(nameof(FailoverVerificationFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId FailoverStepFailed = new(nameof(FailoverStepFailed), ErrorKind.InvalidResult);
     public static readonly ErrorId ReleaseSourceNotFound = new(nameof(ReleaseSourceNotFound), ErrorKind.ObjectNotFound);
     public static readonly ErrorId ReleaseSourceInvalid = new(nameof(ReleaseSourceInvalid), ErrorKind.InvalidData);
     public static readonly ErrorId ReleaseChecksumMismatch = new(nameof(ReleaseChecksumMismatch), ErrorKind.InvalidData);

@@ -22,11 +22,16 @@ public static class ServeCommand
         var metricsAddr = new Option<string?>("--metrics-addr") { Description = "Separate listener for /metrics, host:port (NEBULAGC_METRICS_ADDR); off by default." };
         var secretFile = CliOptions.HmacSecretFile();
         var liteFsDir = new Option<string?>("--litefs-dir") { Description = "LiteFS mount the litefs role follows (NEBULAGC_LITEFS_DIR)." };
+        var peerUrl = new Option<string[]>("--peer-url")
+        {
+            Description = "Another instance's base URL, repeatable (NEBULAGC_PEER_URLS, comma-separated): a master that finds a newer master there stays read-only.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var lighthouseDir = new Option<string?>("--lighthouse-dir") { Description = "State of control-plane lighthouse processes (NEBULAGC_LIGHTHOUSE_DIR; default lighthouse/ beside the database)." };
 
         var command = new Command("serve", "Run the control-plane server.")
         {
-            listen, db, role, master, replicate, instanceId, publicUrl, adminSocket, metricsAddr, secretFile, liteFsDir, lighthouseDir,
+            listen, db, role, master, replicate, instanceId, publicUrl, adminSocket, metricsAddr, secretFile, liteFsDir, lighthouseDir, peerUrl,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -46,6 +51,9 @@ public static class ServeCommand
                 PublicUrl = parse.GetValue(publicUrl) ?? CliOptions.Env("NEBULAGC_PUBLIC_URL"),
                 AdminSocket = parse.GetValue(adminSocket) is { Length: > 0 } socket ? socket : null,
                 MetricsAddress = parse.GetValue(metricsAddr) ?? CliOptions.Env("NEBULAGC_METRICS_ADDR"),
+                PeerUrls = parse.GetValue(peerUrl) is { Length: > 0 } peers
+                    ? peers
+                    : (CliOptions.Env("NEBULAGC_PEER_URLS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 TrustedProxies = (CliOptions.Env("NEBULAGC_TRUSTED_PROXIES") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 TlsCertificate = CliOptions.Env("NEBULAGC_TLS_CERT"),
                 TlsKey = CliOptions.Env("NEBULAGC_TLS_KEY"),

@@ -36,6 +36,12 @@ public sealed record ServerOptions
 
     public string LogFormat { get; init; } = "json";
 
+    /// <summary>
+    /// Other instances (or the load balancer) asked for their epoch before this instance acts as master, and every
+    /// heartbeat while it is: a master that finds a newer one stays or turns read-only (the fence for a returning master).
+    /// </summary>
+    public IReadOnlyList<string> PeerUrls { get; init; } = [];
+
     /// <summary>The LiteFS FUSE mount to follow in the <c>litefs</c> role.</summary>
     public string? LiteFsDirectory { get; init; }
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using NebulaGC.Client.Contracts;
+using NebulaGC.Server.Configuration;
 using NebulaGC.Server.Data.Stores;
 using NebulaGC.Server.Data;
 using NebulaGC.Server.Domain;
@@ -12,9 +13,12 @@ namespace NebulaGC.Server.Ha;
 /// Every role change of this instance — start-up, promote, demote, fencing, LiteFS — and the write guard that makes
 /// fencing safe: each write transaction re-reads the epoch, so an instance that lost mastership cannot commit.
 /// </summary>
-public sealed class HaCoordinator(Database database, RoleState role, ReplicaService replicas, ServerMetrics metrics, TimeProvider time, ILogger<HaCoordinator> logger)
+public sealed class HaCoordinator(Database database, RoleState role, ReplicaService replicas, PeerMasters peers, ServerOptions options, ServerMetrics metrics, TimeProvider time, ILogger<HaCoordinator> logger)
 {
     private readonly Lock _transitions = new();
+
+    // The newer master a peer named when it fenced this instance; replaces the (stale) master its own database names.
+    private PeerMaster? _fencedBy;
 
     /// <summary>Takes the start-up role: a master migrates and claims the database, a replica only checks the schema.</summary>
     public void Start(string? liteFsDirectory)
@@ -25,7 +29,11 @@ public sealed class HaCoordinator(Database database, RoleState role, ReplicaServ
             ServerRole.Replica => false,
             _ => !LiteFsPrimary.IsReplica(liteFsDirectory!),
         };
-        if (master)
+        if (master && role.ConfiguredRole == ServerRole.Master && NewerMasterAtStartUp() is { } newer)
+        {
+            FenceByPeer(newer, "start-up");
+        }
+        else if (master)
         {
             BecomeMaster(promotion: false, "start-up");
         }
@@ -45,6 +53,32 @@ public sealed class HaCoordinator(Database database, RoleState role, ReplicaServ
         }
         BecomeMaster(promotion: true, "promote");
         return Status();
+    }
+
+    /// <summary>Commits one empty write through the write guard: proof that this master can write (a failover's last check).</summary>
+    public HaStatus WriteCheck()
+    {
+        database.Write((_, _) => 0);
+        return Status();
+    }
+
+    /// <summary>
+    /// A master asks its configured peers for their epoch; one that is master at this epoch or a newer one under another
+    /// instance id fences this instance. Returns whether it was fenced.
+    /// </summary>
+    public async Task<bool> CheckPeersAsync(CancellationToken cancellation)
+    {
+        if (!role.IsMaster || role.ConfiguredRole == ServerRole.LiteFs || peers.Configured.Count == 0)
+        {
+            return false;
+        }
+        var newer = await peers.FindAsync(peers.Configured, role.InstanceId, role.Epoch, cancellation);
+        if (newer is null)
+        {
+            return false;
+        }
+        FenceByPeer(newer, "heartbeat");
+        return true;
     }
 
     /// <summary>Stops accepting writes at once; the instance serves reads as a replica until promoted again.</summary>
@@ -80,8 +114,9 @@ public sealed class HaCoordinator(Database database, RoleState role, ReplicaServ
         if (!role.IsMaster)
         {
             var state = database.Read(c => HaStore.State(c, null));
-            role.Set(false, state.Epoch, state.MasterUrl);
-            metrics.Epoch.Set(state.Epoch);
+            var (epoch, masterUrl) = _fencedBy is { } peer && peer.Epoch >= state.Epoch ? (peer.Epoch, peer.Url) : (state.Epoch, state.MasterUrl);
+            role.Set(false, epoch, masterUrl);
+            metrics.Epoch.Set(epoch);
         }
     }
 
@@ -140,10 +175,53 @@ public sealed class HaCoordinator(Database database, RoleState role, ReplicaServ
         logger.LogWarning("Fenced: epoch {Epoch} names {MasterInstanceId} as master; this instance is read-only now", state.Epoch, state.MasterInstanceId);
     }
 
+    /// <summary>
+    /// Start-up of a configured master. When its database names another instance as master, that master still counts
+    /// while its registry entry is fresh (it records itself every heartbeat) or while it answers as master; configured peers
+    /// are asked too. Any such master at the recorded epoch or later keeps this instance read-only: a returning old master
+    /// never takes writes back by restarting. Only <c>promote</c> moves mastership.
+    /// </summary>
+    private PeerMaster? NewerMasterAtStartUp()
+    {
+        var recorded = File.Exists(database.Path) ? database.Read(RecordedState) : null;
+        var urls = peers.Configured.ToList();
+        if (recorded?.State is { MasterInstanceId: { } id } state && id != role.InstanceId)
+        {
+            var freshSince = time.GetUtcNow() - 3 * options.HeartbeatInterval;
+            if (recorded.Value.Registry.Any(r => r.InstanceId == id && r.LastSeenAt > freshSince))
+            {
+                return new PeerMaster(state.MasterUrl ?? "", id, state.Epoch);
+            }
+            if (state.MasterUrl is { } url)
+            {
+                urls.Add(url);
+            }
+        }
+        return urls.Count == 0 ? null : peers.FindAsync(urls, role.InstanceId, recorded?.State.Epoch ?? 0, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    private static (HaStateRow State, List<ReplicaRow> Registry)? RecordedState(SqliteConnection c) =>
+        Migrator.CurrentVersion(c) == 0 ? null : (HaStore.State(c, null), HaStore.Replicas(c));
+
+    private void FenceByPeer(PeerMaster newer, string reason)
+    {
+        lock (_transitions)
+        {
+            _fencedBy = newer;
+            database.IsReadOnly = true;
+            role.Set(false, newer.Epoch, newer.Url);
+            metrics.IsMaster.Set(0);
+            metrics.Epoch.Set(newer.Epoch);
+        }
+        logger.LogWarning("Fenced ({Reason}): {Url} is master {MasterInstanceId} at epoch {Epoch}; this instance is read-only until promoted",
+            reason, newer.Url, newer.InstanceId, newer.Epoch);
+    }
+
     private void BecomeMaster(bool promotion, string reason)
     {
         lock (_transitions)
         {
+            _fencedBy = null;
             database.IsReadOnly = false;
             Migrator.Apply(database, time);
             var state = Claim(promotion);

@@ -45,7 +45,7 @@ public sealed class HeartbeatService(
     /// <summary>One heartbeat (also called directly by tests).</summary>
     public async Task BeatAsync(CancellationToken cancellation)
     {
-        if (role.IsMaster && !coordinator.CheckFencing())
+        if (role.IsMaster && !coordinator.CheckFencing() && !await coordinator.CheckPeersAsync(cancellation))
         {
             replicas.Record(role.InstanceId, role.PublicUrl, "master");
             UpdateHeartbeatAges();

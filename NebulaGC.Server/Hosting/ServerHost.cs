@@ -122,6 +122,7 @@ public static class ServerHost
         builder.Services.AddSingleton<NodeAuthenticationFilter>();
         builder.Services.AddSingleton<ConfigVersionWaiters>();
         builder.Services.AddSingleton<ConfigVersions>();
+        builder.Services.AddSingleton<PeerMasters>();
         builder.Services.AddSingleton<HaCoordinator>();
         builder.Services.AddSingleton<HeartbeatSigner>();
         builder.Services.AddSingleton<HeartbeatService>();

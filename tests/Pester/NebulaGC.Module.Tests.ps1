@@ -37,7 +37,7 @@ Describe 'The packaged NebulaGC module' {
         $exported | Should -Be ($Manifest.CmdletsToExport | Sort-Object)
         $exported | Should -Contain 'Test-NebulaGCDeployment'
         $exported | Should -Contain 'Install-NebulaGCServer'
-        $exported.Count | Should -Be 14
+        $exported.Count | Should -Be 18
     }
 
     It 'ships its templates, format file and generated help' {
@@ -46,11 +46,17 @@ Describe 'The packaged NebulaGC module' {
         Join-Path $ModuleDir 'templates/systemd/nebulagc-server.service.scriban' | Should -Exist
         Get-FormatData -TypeName 'NebulaGC.PowerShell.Rendering.RenderedFile' | Should -Not -BeNullOrEmpty
         Get-FormatData -TypeName 'NebulaGC.PowerShell.Validation.ValidationResult' | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'NebulaGC.PowerShell.Instances.NebulaGCInstance' | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'NebulaGC.PowerShell.Failover.FailoverReport' | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'NebulaGC.PowerShell.Failover.FailoverStep' | Should -Not -BeNullOrEmpty
     }
 
     It 'ships only the assemblies it loads: no NebulaGC.Client, no BouncyCastle' {
-        # A new dependency must be a deliberate change to this list.
-        (Get-ChildItem $ModuleDir -Filter '*.dll').Name | Sort-Object | Should -Be @('NebulaGC.dll', 'Scriban.Signed.dll', 'YamlDotNet.dll')
+        # A new dependency must be a deliberate change to this list. SQLite: backup and restore read databases with it.
+        (Get-ChildItem $ModuleDir -Filter '*.dll').Name | Sort-Object | Should -Be @(
+            'Microsoft.Data.Sqlite.dll', 'NebulaGC.dll', 'Scriban.Signed.dll', 'SQLitePCLRaw.batteries_v2.dll', 'SQLitePCLRaw.core.dll',
+            'SQLitePCLRaw.provider.e_sqlite3.dll', 'YamlDotNet.dll')
+        (Get-ChildItem (Join-Path $ModuleDir 'runtimes') -Directory).Name | Sort-Object | Should -Be @('linux-arm64', 'linux-musl-arm64', 'linux-musl-x64', 'linux-x64')
     }
 
     It 'is packed as a .nupkg for a PowerShell repository' {
@@ -233,5 +239,46 @@ Describe 'Test-NebulaGCDeployment' {
 
     It 'fails with DeploymentPathNotFound on a missing directory' {
         { Test-NebulaGCDeployment (Join-Path $TestDrive 'missing') } | Should -Throw -ErrorId 'DeploymentPathNotFound,NebulaGC.PowerShell.Commands.TestNebulaGCDeploymentCommand'
+    }
+}
+
+Describe 'Operate cmdlets' {
+    It 'back up a database through the packaged module (its own SQLite native library) with a metadata file' {
+        $db = Join-Path $TestDrive 'empty.db'
+        New-Item -ItemType File $db | Out-Null  # a zero-byte file is an empty SQLite database
+        $result = Backup-NebulaGCDatabase -DatabasePath $db -Destination (Join-Path $TestDrive 'copy.db')
+        $result.Path | Should -Exist
+        $metadata = Get-Content $result.MetadataPath -Raw | ConvertFrom-Json
+        $metadata.sha256 | Should -Be (Get-FileHash $result.Path -Algorithm SHA256).Hash.ToLowerInvariant()
+        $metadata.schema_version | Should -Be 0
+    }
+
+    It 'Backup-NebulaGCDatabase -WhatIf writes nothing' {
+        $db = Join-Path $TestDrive 'whatif.db'
+        New-Item -ItemType File $db | Out-Null
+        Backup-NebulaGCDatabase -DatabasePath $db -Destination (Join-Path $TestDrive 'whatif-copy.db') -WhatIf
+        Join-Path $TestDrive 'whatif-copy.db' | Should -Not -Exist
+    }
+
+    It 'Restore-NebulaGCDatabase refuses a corrupt backup with RestoreSourceCorrupt and leaves the directory as it was' {
+        $dir = New-Item -ItemType Directory (Join-Path $TestDrive 'restore')
+        $corrupt = Join-Path $TestDrive 'corrupt.db'
+        [System.IO.File]::WriteAllBytes($corrupt, [byte[]]::new(8192))
+        { Restore-NebulaGCDatabase -Path $corrupt -DatabasePath (Join-Path $dir 'nebulagc.db') -Confirm:$false } |
+            Should -Throw -ErrorId 'RestoreSourceCorrupt,NebulaGC.PowerShell.Commands.RestoreNebulaGCDatabaseCommand'
+        Get-ChildItem $dir -Force | Should -BeNullOrEmpty
+    }
+
+    It 'Get-NebulaGCInstance reports an unreachable instance as a row with its error' {
+        $row = Get-NebulaGCInstance -Url 'http://127.0.0.1:1' -TimeoutSeconds 2
+        $row.PSObject.TypeNames[0] | Should -Be 'NebulaGC.PowerShell.Instances.NebulaGCInstance'
+        $row.Healthy | Should -BeFalse
+        $row.Error | Should -Match 'refused'
+    }
+
+    It 'Invoke-NebulaGCFailover asks before acting (ConfirmImpact High) and stops with FailoverTargetUnreachable when the target does not answer' {
+        (Get-Command Invoke-NebulaGCFailover).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'High'
+        { Invoke-NebulaGCFailover -Mode SharedDatabase -TargetUrl 'http://127.0.0.1:1' -AdminSocket (Join-Path $TestDrive 'none.sock') -Confirm:$false } |
+            Should -Throw -ErrorId 'FailoverTargetUnreachable,NebulaGC.PowerShell.Commands.InvokeNebulaGCFailoverCommand'
     }
 }

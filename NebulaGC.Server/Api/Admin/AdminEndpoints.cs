@@ -24,6 +24,7 @@ public static class AdminEndpoints
         group.MapGet("/ha", (HaCoordinator ha) => TypedResults.Ok(ha.Status()));
         group.MapPost("/promote", (HaCoordinator ha) => TypedResults.Ok(ha.Promote()));
         group.MapPost("/demote", (HaCoordinator ha) => TypedResults.Ok(ha.Demote()));
+        group.MapPost("/ha/write-check", (HaCoordinator ha) => TypedResults.Ok(ha.WriteCheck())).WritesState();
         group.MapGet("/replicas", (ReplicaService replicas) => TypedResults.Ok(replicas.List()));
         group.MapPost("/replicas/remove", (RemoveReplicaRequest request, ReplicaService replicas) =>
         {
