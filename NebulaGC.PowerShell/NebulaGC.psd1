@@ -21,6 +21,7 @@
         'New-NebulaGCDockerfile'
         'New-NebulaGCComposeFile'
         'Test-NebulaGCDeployment'
+        'Get-NebulaGCValues'
         'Get-NebulaGCInstance'
         'Backup-NebulaGCDatabase'
         'Restore-NebulaGCDatabase'

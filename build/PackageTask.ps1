@@ -27,6 +27,7 @@ function Invoke-PackageTask {
     $pwsh = Join-Path $PSHOME 'pwsh' # under 'dotnet pwsh' the process path is dotnet itself
     & $pwsh -NoProfile -NonInteractive -File (Join-Path $project 'Help/Build-ModuleHelp.ps1') -ModuleDir $moduleDir
     if ($LASTEXITCODE -ne 0) { throw "generating module help failed (exit code $LASTEXITCODE)" }
+    Copy-Item (Join-Path $project 'Help/about_*.help.txt') (Join-Path $moduleDir 'en-US')
 
     # A .nupkg of the module for a PowerShell repository (Publish-PSResource / Install-PSResource).
     $packages = Join-Path $Out 'packages'

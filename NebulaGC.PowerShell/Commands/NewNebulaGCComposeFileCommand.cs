@@ -8,9 +8,8 @@ namespace NebulaGC.PowerShell.Commands;
 [OutputType(typeof(RenderedFile))]
 public sealed class NewNebulaGCComposeFileCommand : TopologyRenderCmdletBase
 {
-    protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context)
-    {
-        ApplyReplicaParameters(context.Settings);
-        return ContainerRenderer.RenderCompose(context, Topology);
-    }
+    protected override IReadOnlyList<string> TemplateFolders => ["compose", "litestream", "litefs"];
+
+    protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context) =>
+        ContainerRenderer.RenderCompose(context, SelectedTopology(context.Settings));
 }

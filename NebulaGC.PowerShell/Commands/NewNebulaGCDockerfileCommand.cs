@@ -8,10 +8,12 @@ namespace NebulaGC.PowerShell.Commands;
 [OutputType(typeof(RenderedFile))]
 public sealed class NewNebulaGCDockerfileCommand : ServerRenderCmdletBase
 {
-    [Parameter(Mandatory = true)]
-    [RenderInput]
+    /// <summary>Server or Daemon; may instead come from the values (component).</summary>
+    [Parameter]
     public ContainerComponent Component { get; set; }
 
+    protected override string Variant(DeploymentSettings settings) => $" -Component {settings.Component}";
+
     protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context) =>
-        ContainerRenderer.RenderDockerfile(context, Component);
+        ContainerRenderer.RenderDockerfile(context, Selector<ContainerComponent>(context.Settings.Component, "component", "Component"));
 }

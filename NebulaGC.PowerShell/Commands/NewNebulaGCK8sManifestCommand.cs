@@ -32,9 +32,8 @@ public sealed class NewNebulaGCK8sManifestCommand : TopologyRenderCmdletBase
     [Parameter]
     public string? ConsulUrl { get; set; }
 
-    protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context)
-    {
-        ApplyReplicaParameters(context.Settings);
-        return K8sRenderer.Render(context, Topology);
-    }
+    protected override IReadOnlyList<string> TemplateFolders => ["k8s", "litestream", "litefs"];
+
+    protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context) =>
+        K8sRenderer.Render(context, SelectedTopology(context.Settings));
 }

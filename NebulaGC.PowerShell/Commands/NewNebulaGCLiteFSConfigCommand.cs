@@ -8,7 +8,8 @@ namespace NebulaGC.PowerShell.Commands;
 [OutputType(typeof(RenderedFile))]
 public sealed class NewNebulaGCLiteFSConfigCommand : RenderCmdletBase
 {
-    [Parameter(Mandatory = true)]
+    /// <summary>Consul or Static; may instead come from the values (liteFS.lease). Default: Consul.</summary>
+    [Parameter]
     public LeaseType Lease { get; set; }
 
     [Parameter]
@@ -45,7 +46,7 @@ public sealed class NewNebulaGCLiteFSConfigCommand : RenderCmdletBase
         var s = context.Settings;
         s.Role = ServerRole.LiteFS;
         var advertise = s.AdvertiseUrl != "" ? s.AdvertiseUrl
-            : Lease == LeaseType.Static ? $"http://{s.PrimaryHostname}:20202" : $"http://{Hostname}:20202";
+            : s.Lease == LeaseType.Static ? $"http://{s.PrimaryHostname}:20202" : $"http://{Hostname}:20202";
         return [LiteFSRenderer.Render(context, LiteFSRenderer.ServerExec(s), Hostname, advertise)];
     }
 }

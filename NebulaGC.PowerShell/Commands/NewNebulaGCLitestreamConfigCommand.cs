@@ -28,9 +28,8 @@ public sealed class NewNebulaGCLitestreamConfigCommand : ReplicaRenderCmdletBase
     [Parameter]
     public string? LitestreamMetricsAddr { get; set; }
 
-    protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context)
-    {
-        ApplyReplicaParameters(context.Settings);
-        return LitestreamRenderer.Render(context, DatabasePath);
-    }
+    protected override IReadOnlyList<string> TemplateFolders => ["litestream"];
+
+    protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context) =>
+        LitestreamRenderer.Render(context, DatabasePath);
 }

@@ -8,9 +8,11 @@ namespace NebulaGC.PowerShell.Commands;
 [OutputType(typeof(RenderedFile))]
 public sealed class NewNebulaGCSystemdUnitCommand : ServerRenderCmdletBase
 {
-    [Parameter(Mandatory = true)]
-    [RenderInput]
+    /// <summary>Server, Daemon, Litestream or LiteFS; may instead come from the values (component).</summary>
+    [Parameter]
     public SystemdComponent Component { get; set; }
+
+    protected override string Variant(DeploymentSettings settings) => $" -Component {settings.Component}";
 
     [Parameter]
     public ServerRole Role { get; set; }
@@ -41,5 +43,5 @@ public sealed class NewNebulaGCSystemdUnitCommand : ServerRenderCmdletBase
     public string LiteFSBinary { get; set; } = "/usr/local/bin/litefs";
 
     protected override IReadOnlyList<RenderedFile> RenderFiles(RenderContext context) =>
-        SystemdRenderer.Render(context, new SystemdRequest(Component, LitestreamBinary, LiteFSBinary));
+        SystemdRenderer.Render(context, new SystemdRequest(Selector<SystemdComponent>(context.Settings.Component, "component", "Component"), LitestreamBinary, LiteFSBinary));
 }

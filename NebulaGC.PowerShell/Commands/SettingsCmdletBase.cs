@@ -1,21 +1,25 @@
-using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Language;
 using System.Reflection;
 using NebulaGC.PowerShell.Rendering;
 
 namespace NebulaGC.PowerShell.Commands;
 
 /// <summary>
-/// Cmdlets built on the one deployment model (render and install): settings = defaults, then -ValuesPath, then bound
-/// parameters that name a setting; templates embedded or overridden by -TemplatePath.
+/// Cmdlets built on the one deployment model (render and install): settings = defaults, then each -ValuesPath, each
+/// -Set, then the bound parameters that name a setting (<see cref="SettingsBinder"/>); templates embedded or
+/// overridden by -TemplatePath.
 /// </summary>
 public abstract class SettingsCmdletBase : NebulaGCCmdlet
 {
-    /// <summary>A YAML (.yml/.yaml) or PowerShell data (.psd1) file of settings, like Helm values.</summary>
+    /// <summary>YAML (.yml/.yaml) or PowerShell data (.psd1) files of settings, like Helm values; a later file wins.</summary>
     [Parameter]
     [RenderInput]
-    public string? ValuesPath { get; set; }
+    public string[]? ValuesPath { get; set; }
+
+    /// <summary>key=value overrides (dotted keys: image.tag=1.2.3), applied after the values files.</summary>
+    [Parameter]
+    [RenderInput]
+    public string[]? Set { get; set; }
 
     /// <summary>A directory laid out like templates/ whose files replace the embedded templates of the same name.</summary>
     [Parameter]
@@ -29,19 +33,31 @@ public abstract class SettingsCmdletBase : NebulaGCCmdlet
     /// <summary>-TemplatePath resolved against the current location, or null.</summary>
     protected string? TemplateDirectory => TemplatePath is null ? null : GetUnresolvedProviderPathFromPSPath(TemplatePath);
 
-    /// <summary>Defaults, then the values file, then every bound parameter whose name is a setting.</summary>
-    protected DeploymentSettings BuildSettings()
+    /// <summary>Sets settings from parameters that are not one setting each (the replica parameters).</summary>
+    protected virtual void ApplyCmdletParameters(SettingsBinder binder)
     {
-        var settings = new DeploymentSettings();
-        if (ValuesPath is not null)
+    }
+
+    /// <summary>The settings, built as <see cref="BindSettings"/> does.</summary>
+    protected DeploymentSettings BuildSettings() => BindSettings().Settings;
+
+    /// <summary>Defaults, then the values files, then -Set, then every bound parameter that names a setting.</summary>
+    protected SettingsBinder BindSettings()
+    {
+        var binder = new SettingsBinder(new DeploymentSettings());
+        foreach (var valuesPath in ValuesPath ?? [])
         {
-            var path = GetUnresolvedProviderPathFromPSPath(ValuesPath);
+            var path = GetUnresolvedProviderPathFromPSPath(valuesPath);
             WriteVerbose($"reading values from {path}");
-            SettingsBinder.Apply(settings, LoadValues(path), $"values file '{path}'");
+            binder.Bind(System.IO.Path.GetExtension(path).Equals(".psd1", StringComparison.OrdinalIgnoreCase) ? Psd1Values.Load(path) : YamlValues.Load(path));
         }
-        ApplyParameters(settings, GetType(),
-            MyInvocation.BoundParameters.Select(p => KeyValuePair.Create(p.Key, Unwrap(p.Value))), WriteVerbose);
-        return settings;
+        foreach (var expression in Set ?? [])
+        {
+            binder.Bind(SettingsBinder.ParseSet(expression));
+        }
+        ApplyParameters(binder, GetType(), MyInvocation.BoundParameters.Select(p => KeyValuePair.Create(p.Key, Unwrap(p.Value))), WriteVerbose);
+        ApplyCmdletParameters(binder);
+        return binder;
     }
 
     private static object? Unwrap(object? bound) => bound switch
@@ -52,10 +68,10 @@ public abstract class SettingsCmdletBase : NebulaGCCmdlet
     };
 
     /// <summary>
-    /// Sets the setting each bound parameter names. A parameter that is neither a setting nor marked
-    /// <see cref="RenderInputAttribute"/> is a bug in the cmdlet, reported instead of skipped.
+    /// Sets the setting each bound parameter names, checked like a value. A parameter that is neither a setting nor
+    /// marked <see cref="RenderInputAttribute"/> is a bug in the cmdlet, reported instead of skipped.
     /// </summary>
-    internal static void ApplyParameters(DeploymentSettings settings, Type cmdletType, IEnumerable<KeyValuePair<string, object?>> bound, Action<string> verbose)
+    internal static void ApplyParameters(SettingsBinder binder, Type cmdletType, IEnumerable<KeyValuePair<string, object?>> bound, Action<string> verbose)
     {
         foreach (var (name, value) in bound)
         {
@@ -64,55 +80,23 @@ public abstract class SettingsCmdletBase : NebulaGCCmdlet
             {
                 continue; // common parameters (-Verbose, -WhatIf) and render inputs
             }
-            var property = SettingsBinder.FindProperty(typeof(DeploymentSettings), name)
+            var key = ValuesSchema.ForProperty(name)
                 ?? throw new InvalidOperationException($"parameter -{name} of {cmdletType.Name} names no deployment setting and is not a render input");
-            verbose($"setting {property.Name} from parameter -{name}");
-            if (value is not null && property.PropertyType.IsInstanceOfType(value))
-            {
-                property.SetValue(settings, value);
-            }
-            else
-            {
-                // e.g. -LitestreamVersion '0.5' onto the LitestreamVersion enum: the values-file conversion rules apply.
-                SettingsBinder.Apply(settings, new Hashtable { [property.Name] = value }, $"parameter -{name}");
-            }
+            verbose($"setting {key.Key} from parameter -{name}");
+            binder.BindParameter(key.Property.Name, name, value);
         }
     }
 
-    private static IDictionary LoadValues(string path)
+    /// <summary>A selector (topology, component) from a parameter or the values; a clear error when neither gave it.</summary>
+    protected static T Selector<T>(string? value, string key, string parameter) where T : struct, Enum
     {
-        if (!System.IO.Path.GetExtension(path).Equals(".psd1", StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrEmpty(value))
         {
-            return SettingsBinder.LoadYaml(path);
+            throw new NebulaGCException(ErrorIds.SelectorMissing,
+                $"no {key}: pass -{parameter} ({string.Join(", ", Enum.GetNames<T>())}) or set '{key}' in a values file", key);
         }
-        if (!File.Exists(path))
-        {
-            throw new NebulaGCException(ErrorIds.ValuesFileNotFound, $"values file '{path}' does not exist", path);
-        }
-        // Same rules as Import-PowerShellDataFile: a data section only, nothing is executed.
-        var ast = Parser.ParseFile(path, out _, out var errors);
-        if (errors.Length > 0)
-        {
-            throw new NebulaGCException(ErrorIds.ValuesFileInvalid, $"values file '{path}': {errors[0].Message} (line {errors[0].Extent.StartLineNumber})", path);
-        }
-        var hashtable = ast.Find(a => a is HashtableAst, searchNestedScriptBlocks: false) as HashtableAst
-            ?? throw new NebulaGCException(ErrorIds.ValuesFileInvalid, $"values file '{path}' holds no hashtable", path);
-        try
-        {
-            return ToPlain(hashtable.SafeGetValue()) as IDictionary
-                ?? throw new NebulaGCException(ErrorIds.ValuesFileInvalid, $"values file '{path}' holds no hashtable", path);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new NebulaGCException(ErrorIds.ValuesFileInvalid, $"values file '{path}' may hold only constant data: {e.Message}", path, e);
-        }
+        return !char.IsDigit(value[0]) && Enum.TryParse<T>(value, ignoreCase: true, out var result) && Enum.IsDefined(result)
+            ? result
+            : throw new NebulaGCException(ErrorIds.ValuesInvalidValue, $"{key} '{value}' is not one of {string.Join(", ", Enum.GetNames<T>())}", key);
     }
-
-    private static object? ToPlain(object? value) => value switch
-    {
-        PSObject pso => ToPlain(pso.BaseObject),
-        IDictionary map => map.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => ToPlain(e.Value)),
-        object[] items => items.Select(ToPlain).ToList(),
-        _ => value,
-    };
 }

@@ -9,8 +9,8 @@ namespace NebulaGC.PowerShell.Commands;
 /// </summary>
 public abstract class TopologyRenderCmdletBase : ReplicaRenderCmdletBase
 {
-    [Parameter(Mandatory = true)]
-    [RenderInput]
+    /// <summary>Single, Litestream or LiteFS; may instead come from the values (topology).</summary>
+    [Parameter]
     public Topology Topology { get; set; }
 
     [Parameter]
@@ -27,4 +27,9 @@ public abstract class TopologyRenderCmdletBase : ReplicaRenderCmdletBase
     [Parameter]
     [ValidateRange(1, 9)]
     public int LiteFSReplicas { get; set; }
+
+    /// <summary>The topology from -Topology or the values.</summary>
+    protected static Topology SelectedTopology(DeploymentSettings settings) => Selector<Topology>(settings.Topology?.ToString(), "topology", "Topology");
+
+    protected override string Variant(DeploymentSettings settings) => $" -Topology {settings.Topology}";
 }

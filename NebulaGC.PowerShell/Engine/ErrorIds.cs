@@ -29,6 +29,10 @@ public static class ErrorIds
     public static readonly ErrorId ValuesFileInvalid = new(nameof(ValuesFileInvalid), ErrorKind.InvalidData);
     public static readonly ErrorId ValuesUnknownKey = new(nameof(ValuesUnknownKey), ErrorKind.InvalidData);
     public static readonly ErrorId ValuesInvalidValue = new(nameof(ValuesInvalidValue), ErrorKind.InvalidData);
+    public static readonly ErrorId ValuesDuplicateKey = new(nameof(ValuesDuplicateKey), ErrorKind.InvalidData);
+    public static readonly ErrorId ValuesSetInvalid = new(nameof(ValuesSetInvalid), ErrorKind.InvalidArgument);
+    public static readonly ErrorId SettingNotUsed = new(nameof(SettingNotUsed), ErrorKind.InvalidArgument);
+    public static readonly ErrorId SelectorMissing = new(nameof(SelectorMissing), ErrorKind.InvalidArgument);
     public static readonly ErrorId TemplateNotFound = new(nameof(TemplateNotFound), ErrorKind.ObjectNotFound);
     public static readonly ErrorId TemplateSyntaxError = new(nameof(TemplateSyntaxError), ErrorKind.InvalidData);
     public static readonly ErrorId TemplateRenderFailed = new(nameof(TemplateRenderFailed), ErrorKind.InvalidResult);
@@ -42,6 +46,7 @@ public static class ErrorIds
     public static readonly ErrorId FileWriteFailed = new(nameof(FileWriteFailed), ErrorKind.WriteError);
     public static readonly ErrorId DeploymentPathNotFound = new(nameof(DeploymentPathNotFound), ErrorKind.ObjectNotFound);
     public static readonly ErrorId ValidatorNotInstalled = new(nameof(ValidatorNotInstalled), ErrorKind.NotInstalled);
+    public static readonly ErrorId DeploymentCheckFailed = new(nameof(DeploymentCheckFailed), ErrorKind.InvalidResult);
     public static readonly ErrorId BackupSourceNotFound = new(nameof(BackupSourceNotFound), ErrorKind.ObjectNotFound);
     public static readonly ErrorId BackupDestinationNotFound = new(nameof(BackupDestinationNotFound), ErrorKind.ObjectNotFound);
     public static readonly ErrorId BackupDestinationExists = new(nameof(BackupDestinationExists), ErrorKind.WriteError);

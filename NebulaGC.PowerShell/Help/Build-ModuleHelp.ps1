@@ -109,6 +109,13 @@ foreach ($name in $manifest.CmdletsToExport) {
         $w.WriteElementString('maml', 'name', $ns.maml, $p.Name)
         $text = $parameterText[$p.Name]
         if ($p.ParameterType.IsEnum) { $text += "`n`nValues: $([Enum]::GetNames($p.ParameterType) -join ', ')" }
+        # A parameter that names a setting: its values key and its default come from the settings model itself.
+        $key = [NebulaGC.PowerShell.Rendering.ValuesSchema]::ForProperty($p.Name)
+        if ($verb -eq 'New' -and $key) {
+            $default = $key.Property.GetValue([NebulaGC.PowerShell.Rendering.DeploymentSettings]::new())
+            $shown = if ($null -eq $default) { 'none (required here or in the values)' } elseif ($default -is [System.Collections.ICollection]) { 'none' } else { [NebulaGC.PowerShell.Rendering.ValueKinds]::ToText($default) }
+            $text += "`n`nValues key: $($key.Key). Accepts: $([NebulaGC.PowerShell.Rendering.ValueKinds]::Expected($key.Value.Kind)). Default: $shown."
+        }
         Write-Para $text
         $w.WriteStartElement('command', 'parameterValue', $ns.command)
         $w.WriteAttributeString('required', ($p.ParameterType -ne [System.Management.Automation.SwitchParameter]).ToString().ToLowerInvariant())
@@ -121,12 +128,23 @@ foreach ($name in $manifest.CmdletsToExport) {
     }
     $w.WriteEndElement()
 
+    $w.WriteStartElement('command', 'inputTypes', $ns.command)
+    $piped = @($cmd.Parameters.Values | Where-Object { $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and ($_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName) } })
+    $w.WriteStartElement('command', 'inputType', $ns.command)
+    $w.WriteStartElement('dev', 'type', $ns.dev)
+    $w.WriteElementString('maml', 'name', $ns.maml, $(if ($piped) { ($piped | ForEach-Object { "$($_.ParameterType.Name) (-$($_.Name))" }) -join ', ' } else { 'None' }))
+    $w.WriteEndElement()
+    Write-Para $(if ($piped) { "Pipeline input binds to: $(($piped | ForEach-Object { "-$($_.Name)" }) -join ', ')." } else { 'This cmdlet takes no pipeline input.' })
+    $w.WriteEndElement()
+    $w.WriteEndElement()
+
     $w.WriteStartElement('command', 'returnValues', $ns.command)
     foreach ($type in $cmd.OutputType) {
         $w.WriteStartElement('command', 'returnValue', $ns.command)
         $w.WriteStartElement('dev', 'type', $ns.dev)
         $w.WriteElementString('maml', 'name', $ns.maml, $type.Name)
         $w.WriteEndElement()
+        Write-Para $(if ($source.ContainsKey('Outputs')) { $source.Outputs } else { $type.Name })
         $w.WriteEndElement()
     }
     $w.WriteEndElement()

@@ -10,7 +10,7 @@ LiteFS: LiteFSReplicas pods with a privileged LiteFS sidecar (FUSE) and a Consul
 Build and apply with: kubectl apply -k <Path>
 '@
     Parameters  = @{
-        Topology          = 'Single, Litestream or LiteFS.'
+        Topology          = 'Single, Litestream or LiteFS; or topology in the values.'
         DaemonNamespace   = 'Namespace of the daemon DaemonSet. Default: nebulagc-daemon.'
         DaemonImage       = 'Container image of the nebulagc daemon.'
         ServiceType       = 'Type of the client-facing Service: ClusterIP (default), LoadBalancer or NodePort.'

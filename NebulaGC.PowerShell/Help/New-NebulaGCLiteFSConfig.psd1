@@ -19,7 +19,7 @@ LiteFS only forwards writes with a fly-replay header outside Fly.io: route write
     Examples    = @(
         @{
             Title   = 'Consul lease'
-            Code    = 'New-NebulaGCLiteFSConfig -Lease Consul -ConsulUrl http://consul.internal:8500 -Path /etc/nebulagc'
+            Code    = 'New-NebulaGCLiteFSConfig -Lease Consul -ConsulUrl http://consul.internal:8500 -Path ./litefs'
             Remarks = 'Pair it with New-NebulaGCSystemdUnit -Component LiteFS.'
         }
         @{

@@ -16,8 +16,8 @@ Every key of the rendered file is checked against the chosen dialect's key list 
     Examples    = @(
         @{
             Title   = 'Replicate to S3'
-            Code    = 'New-NebulaGCLitestreamConfig -Replica S3 -Bucket my-nebulagc-backups -Region eu-west-1 -Path /etc/nebulagc'
-            Remarks = 'Writes /etc/nebulagc/litestream.yml and /etc/nebulagc/litestream.env (0600) with LITESTREAM_ACCESS_KEY_ID and LITESTREAM_SECRET_ACCESS_KEY to fill in.'
+            Code    = 'New-NebulaGCLitestreamConfig -Replica S3 -Bucket my-nebulagc-backups -Region eu-west-1 -Path ./litestream'
+            Remarks = 'Writes ./litestream/litestream.yml and ./litestream/litestream.env (0600) with LITESTREAM_ACCESS_KEY_ID and LITESTREAM_SECRET_ACCESS_KEY to fill in.'
         }
         @{
             Title   = 'Two replicas in the 0.3 dialect: S3-compatible store and a local directory'

@@ -14,8 +14,8 @@ nginx (open source) cannot match a health-check body. Its writes go through an u
     Examples    = @(
         @{
             Title   = 'HAProxy in front of three instances'
-            Code    = 'New-NebulaGCLoadBalancerConfig -Kind HAProxy -Backend 10.0.0.11:8080, 10.0.0.12:8080, 10.0.0.13:8080 -Path /etc/haproxy'
-            Remarks = 'Writes /etc/haproxy/haproxy.cfg; check it with haproxy -c -f /etc/haproxy/haproxy.cfg.'
+            Code    = 'New-NebulaGCLoadBalancerConfig -Kind HAProxy -Backend 10.0.0.11:8080, 10.0.0.12:8080, 10.0.0.13:8080 -Path ./haproxy'
+            Remarks = 'Writes ./haproxy/haproxy.cfg; check it with haproxy -c -f ./haproxy/haproxy.cfg, then install it as /etc/haproxy/haproxy.cfg.'
         }
         @{
             Title   = 'nginx from a list of hosts'

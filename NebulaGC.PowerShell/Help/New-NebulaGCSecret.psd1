@@ -14,8 +14,8 @@ Every file is written with mode 0600. An existing secret file is kept unless -Fo
     Examples    = @(
         @{
             Title   = 'An env file for the systemd unit'
-            Code    = 'New-NebulaGCSecret -Path /etc/nebulagc -Format EnvFile'
-            Remarks = 'Writes /etc/nebulagc/hmac-secret.env (0600) with NEBULAGC_HMAC_SECRET; a second run keeps it.'
+            Code    = 'New-NebulaGCSecret -Path ./nebulagc -Format EnvFile'
+            Remarks = 'Writes ./nebulagc/hmac-secret.env (0600) with NEBULAGC_HMAC_SECRET; a second run keeps it.'
         }
         @{
             Title   = 'A Kubernetes Secret'

@@ -1,10 +1,14 @@
 # Help texts of parameters several NebulaGC cmdlets share. A cmdlet's own <Cmdlet>.psd1 may override any of them.
 @{
     Parameters = @{
-        Path         = 'Directory to write the rendered files into (created when missing). Files whose content and mode are already right are left untouched, so a second run with the same inputs changes no byte. Without -Path nothing is written and the rendered files are emitted as objects with Path, Kind and Content.'
-        ValuesPath   = 'A values file of deployment settings, YAML (.yml/.yaml) or PowerShell data (.psd1), like Helm values: keys are setting names (Name, Namespace, Image, Port, DataDir, Replicas, Backends, ...), case-insensitive. An unknown key is an error (ValuesUnknownKey). Parameters given on the command line override the file.'
+        Path         = 'Directory to write the rendered files into (created when missing). Files whose content and mode are already right are left untouched, so a second run with the same inputs changes no byte; with -WhatIf each file that would change is shown as a unified diff. Without -Path nothing is written and the rendered files are emitted as objects (Path = the relative path, Kind, Content).'
+        ValuesPath   = 'Values files of deployment settings, YAML (.yml/.yaml) or PowerShell data (.psd1), like Helm values; with several, a later file wins. Keys are those Get-NebulaGCValues prints (name, image.tag, resources.requests.cpu, litestream.replicas, ...), case-insensitive. An unknown key (ValuesUnknownKey), a bad value (ValuesInvalidValue) or two keys differing only in case (ValuesDuplicateKey) is an error naming file, line and column; a key this render does not use is listed in a warning. See about_NebulaGC_Values.'
+        Set          = 'Overrides as key=value with dotted keys (image.tag=1.2.3, resources.limits.memory=1Gi), applied after -ValuesPath; parameters still win. A key this render does not use is an error (SettingNotUsed).'
+        Prune        = 'Remove files under -Path that an earlier render of this cmdlet wrote (their header says so) and this render no longer produces, each after ShouldProcess. Without -Prune a warning lists them.'
         TemplatePath = 'A directory laid out like the module''s templates folder (for example systemd/nebulagc-server.service.scriban). A file there replaces the embedded template of the same relative name; every other template stays the embedded one.'
-        PassThru     = 'With -Path, also emit one object per file (Path, Kind, Status, Mode, Content). Status tells whether the file was Created, Updated, Unchanged, Kept or Skipped.'
+        PassThru     = 'With -Path, also emit one object per file (Path, Kind, Status, Mode, Content, Diff). Status tells whether the file was Created, Updated, Unchanged, Kept or Skipped.'
+        Topology     = 'Single, Litestream or LiteFS. May instead come from the values (topology); one of the two is required (SelectorMissing).'
+        Component    = 'The component to render. May instead come from the values (component); one of the two is required (SelectorMissing).'
         Name         = 'Prefix of every rendered object name: systemd units, Kubernetes objects, compose services, load-balancer backends. Default: nebulagc.'
         Namespace    = 'Kubernetes namespace of the control plane. Default: nebulagc.'
         Image        = 'Container image of nebulagc-server.'

@@ -82,7 +82,7 @@ public sealed class ServerInstaller(IServiceManager services, IReporter reporter
         foreach (var file in unitFiles.Files)
         {
             var path = Path.Join(file.Kind == "SystemdUnit" ? layout.UnitDir : layout.ConfigDir, file.RelativePath);
-            var mode = (UnixFileMode)file.Mode;
+            var mode = (UnixFileMode)file.UnixMode;
             var needed = file.CreateOnly ? !layout.Exists(path) : !layout.FileMatches(path, file.Content, mode);
             var (name, action) = file.Kind switch
             {

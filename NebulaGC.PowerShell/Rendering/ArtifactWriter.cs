@@ -24,7 +24,7 @@ public static class ArtifactWriter
         var target = Path.GetFullPath(Path.Combine(outputDir, file.RelativePath));
         file.Path = target;
         var bytes = Utf8NoBom.GetBytes(file.Content);
-        var mode = (UnixFileMode)file.Mode;
+        var mode = (UnixFileMode)file.UnixMode;
         var exists = File.Exists(target);
         if (exists)
         {
@@ -41,9 +41,13 @@ public static class ArtifactWriter
                 return;
             }
         }
-        if (!reporter.ShouldProcess(target, exists ? $"Update {file.Kind} file (mode {file.ModeText})" : $"Create {file.Kind} file (mode {file.ModeText})"))
+        if (!reporter.ShouldProcess(target, exists ? $"Update {file.Kind} file (mode {file.Mode})" : $"Create {file.Kind} file (mode {file.Mode})"))
         {
             file.Status = RenderStatus.Skipped;
+            // A secret's value never reaches the console, not even as a diff.
+            file.Diff = file.UnixMode == RenderContext.ModeSecret
+                ? $"--- a/{file.RelativePath}\n+++ b/{file.RelativePath}\n(mode 0600: content not shown)\n"
+                : UnifiedDiff.Create(exists ? File.ReadAllText(target) : null, file.Content, file.RelativePath);
             return;
         }
         try
@@ -55,7 +59,7 @@ public static class ArtifactWriter
         {
             throw new NebulaGCException(ErrorIds.FileWriteFailed, $"writing '{target}': {e.Message}", target, e);
         }
-        reporter.Verbose($"{target}: {(exists ? "updated" : "created")} ({file.Kind}, mode {file.ModeText})");
+        reporter.Verbose($"{target}: {(exists ? "updated" : "created")} ({file.Kind}, mode {file.Mode})");
         file.Status = exists ? RenderStatus.Updated : RenderStatus.Created;
     }
 }

@@ -18,8 +18,8 @@ public static class K8sRenderer
         vars["topology"] = topology.ToString();
         vars["role"] = topology == Topology.LiteFS ? "litefs" : "master";
         vars["db_path"] = dbPath;
-        vars["public_url"] = string.IsNullOrEmpty(s.PublicUrl) ? $"http://$(POD_NAME).{s.Name}-headless.{s.Namespace}.svc:{s.Port}" : s.PublicUrl;
-        vars["litestream_metrics_port"] = MetricsPort(s.LitestreamMetricsAddr);
+        vars["public_url"] = (Func<object?>)(() => string.IsNullOrEmpty(s.PublicUrl) ? $"http://$(POD_NAME).{s.Name}-headless.{s.Namespace}.svc:{s.Port}" : s.PublicUrl);
+        vars["litestream_metrics_port"] = (Func<object?>)(() => MetricsPort(s.LitestreamMetricsAddr));
         vars["control_plane_url"] = $"http://{s.Name}.{s.Namespace}.svc:{s.Port}";
 
         var files = new List<RenderedFile>();
@@ -53,7 +53,7 @@ public static class K8sRenderer
         RelativePath = relativePath,
         Kind = f.Kind,
         Content = f.Content,
-        Mode = f.Mode,
+        UnixMode = f.UnixMode,
         CreateOnly = f.CreateOnly,
     };
 

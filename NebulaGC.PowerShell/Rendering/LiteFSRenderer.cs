@@ -46,9 +46,9 @@ public static class LiteFSRenderer
     /// <summary>Variables shared by LiteFS-aware templates.</summary>
     public static Dictionary<string, object?> Variables(DeploymentSettings s) => new()
     {
-        ["litefs_dir"] = s.LiteFSDir,
-        ["litefs_data_dir"] = s.LiteFSDataDir,
-        ["lease"] = s.Lease.ToString(),
+        ["litefs_dir"] = (Func<object?>)(() => s.LiteFSDir),
+        ["litefs_data_dir"] = (Func<object?>)(() => s.LiteFSDataDir),
+        ["lease"] = (Func<object?>)(() => s.Lease.ToString()),
     };
 
     public static void Check(string yaml, string what)

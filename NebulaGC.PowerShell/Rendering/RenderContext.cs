@@ -25,7 +25,7 @@ public sealed class RenderContext(TemplateEngine templates, DeploymentSettings s
             RelativePath = relativePath,
             Kind = kind,
             Content = content,
-            Mode = mode ?? ModePublic,
+            UnixMode = mode ?? ModePublic,
             CreateOnly = createOnly,
         };
     }

@@ -11,9 +11,9 @@ public static class SystemdRenderer
         var s = ctx.Settings;
         var vars = new Dictionary<string, object?>
         {
-            ["state_directory"] = StateDirectory(s.DataDir),
-            ["runtime_directory"] = RuntimeDirectory(s.AdminSocket),
-            ["public_url"] = string.IsNullOrEmpty(s.PublicUrl) ? $"http://{s.ListenAddress}" : s.PublicUrl,
+            ["state_directory"] = Lazy(() => StateDirectory(s.DataDir)),
+            ["runtime_directory"] = Lazy(() => RuntimeDirectory(s.AdminSocket)),
+            ["public_url"] = Lazy(() => string.IsNullOrEmpty(s.PublicUrl) ? $"http://{s.ListenAddress}" : s.PublicUrl),
             ["litestream_binary"] = request.LitestreamBinary,
             ["litefs_binary"] = request.LiteFSBinary,
         };
@@ -45,6 +45,8 @@ public static class SystemdRenderer
         }
         return files;
     }
+
+    private static Func<object?> Lazy(Func<object?> value) => value;
 
     /// <summary>StateDirectory= takes a path relative to /var/lib; other data directories get ReadWritePaths=.</summary>
     internal static string StateDirectory(string dataDir)

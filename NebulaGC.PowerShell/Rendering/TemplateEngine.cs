@@ -68,7 +68,15 @@ public sealed class TemplateEngine
         {
             foreach (var (key, value) in variables)
             {
-                globals[key] = value;
+                // A Func is evaluated only where a template uses it, so settings behind it count as read only then.
+                if (value is Func<object?> lazy)
+                {
+                    globals.Import(key, lazy);
+                }
+                else
+                {
+                    globals[key] = value;
+                }
             }
         }
         var context = new TemplateContext { StrictVariables = true, LoopLimit = 10_000 };

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using k8s;
+using k8s.Models;
 using NebulaGC.PowerShell.Rendering;
-using YamlDotNet.RepresentationModel;
 
 namespace NebulaGC.PowerShell.Validation;
 
@@ -16,6 +17,9 @@ public sealed record ValidationRequest(string Directory, double ServerMaxExposur
 public sealed partial class DeploymentValidator(IReporter reporter, ToolRunner? runner = null)
 {
     private readonly ToolRunner _runner = runner ?? new ToolRunner();
+
+    /// <summary>Pod Security level each namespace rendered in the tree enforces (namespace.yaml labels).</summary>
+    private readonly Dictionary<string, string> _namespaceLevels = new(StringComparer.Ordinal);
 
     public IReadOnlyList<ValidationResult> Validate(ValidationRequest request, CancellationToken cancel = default)
     {
@@ -37,18 +41,23 @@ public sealed partial class DeploymentValidator(IReporter reporter, ToolRunner? 
         }
         var results = new List<ValidationResult>();
         var list = files.Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
+        foreach (var file in list.Where(f => f.EndsWith(".yaml", StringComparison.Ordinal)))
+        {
+            ReadNamespaceLevels(file);
+        }
+        using var systemdRoot = new SystemdStandInRoot(list.Where(f => f.EndsWith(".service", StringComparison.Ordinal)));
         for (var i = 0; i < list.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();
             reporter.Progress("Validating NebulaGC deployment files", list[i], i * 100 / list.Count);
             reporter.Verbose($"validating {list[i]}");
-            results.AddRange(ValidateFile(list[i], request, cancel));
+            results.AddRange(ValidateFile(list[i], request, systemdRoot, cancel));
         }
         reporter.Progress("Validating NebulaGC deployment files", "done", 100);
         return results;
     }
 
-    private IEnumerable<ValidationResult> ValidateFile(string file, ValidationRequest request, CancellationToken cancel)
+    private IEnumerable<ValidationResult> ValidateFile(string file, ValidationRequest request, SystemdStandInRoot systemdRoot, CancellationToken cancel)
     {
         var name = Path.GetFileName(file);
         var dir = Path.GetDirectoryName(file)!;
@@ -59,7 +68,10 @@ public sealed partial class DeploymentValidator(IReporter reporter, ToolRunner? 
         }
         if (name.EndsWith(".service", StringComparison.Ordinal))
         {
-            results.Add(Tool(file, "systemd-analyze", "systemd-analyze verify", ["verify", file], dir, cancel, anyOutputFails: true));
+            results.Add(systemdRoot.Ready
+                ? Tool(file, "systemd-analyze", "systemd-analyze verify", ["verify", $"--root={systemdRoot.Root}", systemdRoot.UnitPath(file)], dir, cancel, anyOutputFails: true,
+                    passedDetail: $"in a temporary root with stand-ins for {string.Join(", ", systemdRoot.StandIns)}")
+                : Tool(file, "systemd-analyze", "systemd-analyze verify", ["verify", file], dir, cancel, anyOutputFails: true));
             var max = name.EndsWith("-server.service", StringComparison.Ordinal) ? request.ServerMaxExposure
                 : name.EndsWith("-daemon.service", StringComparison.Ordinal) ? request.DaemonMaxExposure : (double?)null;
             results.Add(Exposure(file, max, cancel));
@@ -106,6 +118,10 @@ public sealed partial class DeploymentValidator(IReporter reporter, ToolRunner? 
                 LiteFSRenderer.Check(File.ReadAllText(file), name);
                 return "every key is a LiteFS key";
             }));
+        }
+        else if (name.EndsWith(".yaml", StringComparison.Ordinal) && IsKubernetesManifest(file))
+        {
+            results.AddRange(CheckKubernetes(file));
         }
         else if (name.EndsWith(".yml", StringComparison.Ordinal) || name.EndsWith(".yaml", StringComparison.Ordinal))
         {
@@ -181,7 +197,7 @@ public sealed partial class DeploymentValidator(IReporter reporter, ToolRunner? 
         }
     }
 
-    private ValidationResult Tool(string file, string tool, string validator, string[] args, string dir, CancellationToken cancel, bool anyOutputFails = false)
+    private ValidationResult Tool(string file, string tool, string validator, string[] args, string dir, CancellationToken cancel, bool anyOutputFails = false, string passedDetail = "")
     {
         var exe = ToolRunner.Find(tool);
         if (exe is null)
@@ -193,6 +209,10 @@ public sealed partial class DeploymentValidator(IReporter reporter, ToolRunner? 
         // Some tools (systemd-analyze verify, docker-compose config) exit 0 and only warn: then any output is a failure.
         var failed = code != 0 || (anyOutputFails && (stderr.Trim().Length > 0 || (validator != "docker-compose config" && stdout.Trim().Length > 0)));
         var detail = (stderr + "\n" + stdout).Trim();
+        if (!failed && detail.Length == 0)
+        {
+            detail = passedDetail.Length > 0 ? passedDetail : "accepted";
+        }
         return new ValidationResult
         {
             Path = file,
@@ -201,6 +221,106 @@ public sealed partial class DeploymentValidator(IReporter reporter, ToolRunner? 
             Detail = detail.Length > 2000 ? detail[..2000] + " ..." : detail,
         };
     }
+
+    private static bool IsKubernetesManifest(string file)
+    {
+        var text = File.ReadAllText(file);
+        return text.Contains("\napiVersion:", StringComparison.Ordinal) && !text.Contains("kind: Kustomization", StringComparison.Ordinal);
+    }
+
+    private void ReadNamespaceLevels(string file)
+    {
+        try
+        {
+            foreach (var ns in KubernetesYaml.LoadAllFromString(File.ReadAllText(file)).OfType<V1Namespace>())
+            {
+                if (ns.Metadata?.Labels?.TryGetValue("pod-security.kubernetes.io/enforce", out var level) == true)
+                {
+                    _namespaceLevels[ns.Metadata.Name] = level;
+                }
+            }
+        }
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException or ArgumentException or FormatException or KeyNotFoundException)
+        {
+            // Not a readable manifest (or a kustomization): the strict check of this file reports it.
+        }
+    }
+
+    /// <summary>
+    /// Strict schema of every object (the typed Kubernetes models of KubernetesClient reject unknown fields and bad
+    /// quantities, offline), then the Pod Security level of each workload against its namespace's enforce label.
+    /// </summary>
+    private List<ValidationResult> CheckKubernetes(string file)
+    {
+        const string schema = "kubernetes schema (strict)";
+        List<object> objects;
+        try
+        {
+            objects = KubernetesYaml.LoadAllFromString(File.ReadAllText(file), typeMap: null, strict: true).ToList();
+        }
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException or ArgumentException or FormatException or KeyNotFoundException)
+        {
+            return [new ValidationResult { Path = file, Validator = schema, Status = ValidationStatus.Failed, Detail = (e.InnerException ?? e).Message }];
+        }
+        var problems = objects.OfType<IKubernetesObject<V1ObjectMeta>>().SelectMany(SchemaProblems).ToList();
+        var results = new List<ValidationResult>
+        {
+            new()
+            {
+                Path = file,
+                Validator = schema,
+                Status = problems.Count == 0 ? ValidationStatus.Passed : ValidationStatus.Failed,
+                Detail = problems.Count == 0
+                    ? $"{string.Join(", ", objects.OfType<IKubernetesObject>().Select(o => o.Kind))} ({KubernetesVersion})"
+                    : string.Join("; ", problems),
+            },
+        };
+        foreach (var (kind, meta, pod) in objects.Select(Workload).OfType<(string, V1ObjectMeta, V1PodSpec)>())
+        {
+            var level = _namespaceLevels.GetValueOrDefault(meta.NamespaceProperty ?? "", "restricted");
+            var violations = PodSecurity.Violations(pod, level);
+            results.Add(new ValidationResult
+            {
+                Path = file,
+                Validator = $"pod security {level}",
+                Status = violations.Count == 0 ? ValidationStatus.Passed : ValidationStatus.Failed,
+                Detail = violations.Count == 0 ? $"{kind} {meta.Name} meets {level}" : $"{kind} {meta.Name}: {string.Join("; ", violations)}",
+            });
+        }
+        return results;
+    }
+
+    /// <summary>The embedded schema: the typed models of the KubernetesClient release the module ships.</summary>
+    private static readonly string KubernetesVersion = $"KubernetesClient {typeof(V1Pod).Assembly.GetName().Version?.ToString(3)} models";
+
+    /// <summary>What the schema requires beyond field names: names, images and container lists that the API server would reject.</summary>
+    private static IEnumerable<string> SchemaProblems(IKubernetesObject<V1ObjectMeta> o)
+    {
+        if (string.IsNullOrEmpty(o.Metadata?.Name))
+        {
+            yield return $"{o.Kind}: metadata.name is required";
+        }
+        if (Workload(o) is not (_, _, var pod))
+        {
+            yield break;
+        }
+        foreach (var c in (pod.InitContainers ?? []).Concat(pod.Containers ?? []))
+        {
+            if (string.IsNullOrWhiteSpace(c.Image))
+            {
+                yield return $"{o.Kind} {o.Metadata?.Name}: container {c.Name} has no image";
+            }
+        }
+    }
+
+    private static (string Kind, V1ObjectMeta Meta, V1PodSpec Pod)? Workload(object o) => o switch
+    {
+        V1StatefulSet s when s.Spec?.Template?.Spec is { } p => ("StatefulSet", s.Metadata, p),
+        V1DaemonSet d when d.Spec?.Template?.Spec is { } p => ("DaemonSet", d.Metadata, p),
+        V1Deployment d when d.Spec?.Template?.Spec is { } p => ("Deployment", d.Metadata, p),
+        V1Pod p when p.Spec is { } spec => ("Pod", p.Metadata, spec),
+        _ => null,
+    };
 
     private ValidationResult Exposure(string file, double? max, CancellationToken cancel)
     {

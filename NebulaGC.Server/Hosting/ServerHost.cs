@@ -45,6 +45,10 @@ public static class ServerHost
         var metricsEndpoint = options.MetricsAddress is null ? null : ListenAddress.Parse(options.MetricsAddress, "metrics address");
         var tlsCertificate = options.TlsCertificate is null ? null : LoadCertificate(options.TlsCertificate, options.TlsKey);
         var (proxies, proxyNetworks) = ParseTrustedProxies(options.TrustedProxies);
+        if (options.AdminSocket is not null && !Path.IsPathRooted(options.AdminSocket))
+        {
+            throw new ConfigurationError($"admin socket '{options.AdminSocket}' must be an absolute path (--admin-socket, NEBULAGC_ADMIN_SOCKET)");
+        }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

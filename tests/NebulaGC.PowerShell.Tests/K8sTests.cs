@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using NebulaGC.PowerShell.Validation;
 using NebulaGC.PowerShell.Rendering;
 using Xunit.Abstractions;
 

@@ -27,34 +27,35 @@ public sealed class RenderParameterBindingTests
     {
         var cmdlet = RenderCmdlets().Single(t => t.Name == cmdletName);
         var parameter = cmdlet.GetProperty(parameterName)!;
-        var setting = SettingsBinder.FindProperty(typeof(DeploymentSettings), parameterName);
+        var setting = ValuesSchema.ForProperty(parameterName)?.Property;
         Assert.True(setting is not null, $"-{parameterName} of {cmdletName} names no DeploymentSettings property; mark it [RenderInput] or rename it");
 
         var before = setting.GetValue(new DeploymentSettings());
         var value = DifferentValue(parameter, before);
-        var settings = new DeploymentSettings();
-        RenderCmdletBase.ApplyParameters(settings, cmdlet, [KeyValuePair.Create(parameterName, value)], _ => { });
+        var binder = new SettingsBinder(new DeploymentSettings());
+        RenderCmdletBase.ApplyParameters(binder, cmdlet, [KeyValuePair.Create(parameterName, value)], _ => { });
 
-        var after = setting.GetValue(settings);
+        var after = setting.GetValue(binder.Settings);
         Assert.NotEqual(before, after);
-        Assert.Equal(value?.ToString(), after is LitestreamVersion v ? (v == LitestreamVersion.V0_5 ? "0.5" : "0.3") : after?.ToString());
+        Assert.Equal(ValueKinds.ToText(value), ValueKinds.ToText(after));
+        Assert.Equal($"parameter -{parameterName}", binder.Given[setting.Name].Source);
     }
 
     [Fact]
     public void A_parameter_that_is_neither_a_setting_nor_a_render_input_is_refused()
     {
         var e = Assert.Throws<InvalidOperationException>(() => RenderCmdletBase.ApplyParameters(
-            new DeploymentSettings(), typeof(CmdletWithStrayParameter), [KeyValuePair.Create("Stray", (object?)"x")], _ => { }));
+            new SettingsBinder(new DeploymentSettings()), typeof(CmdletWithStrayParameter), [KeyValuePair.Create("Stray", (object?)"x")], _ => { }));
         Assert.Contains("-Stray", e.Message);
     }
 
     [Fact]
     public void Render_inputs_are_left_to_the_cmdlet()
     {
-        var settings = new DeploymentSettings();
-        RenderCmdletBase.ApplyParameters(settings, typeof(NewNebulaGCK8sManifestCommand),
-            [KeyValuePair.Create("Topology", (object?)Topology.LiteFS), KeyValuePair.Create("Path", (object?)"/tmp/x")], _ => { });
-        Assert.Equal(new DeploymentSettings().Role, settings.Role);
+        var binder = new SettingsBinder(new DeploymentSettings());
+        RenderCmdletBase.ApplyParameters(binder, typeof(NewNebulaGCK8sManifestCommand),
+            [KeyValuePair.Create("Path", (object?)"/tmp/x"), KeyValuePair.Create("PassThru", (object?)true)], _ => { });
+        Assert.Empty(binder.Given);
     }
 
     private static IEnumerable<Type> RenderCmdlets() => typeof(RenderCmdletBase).Assembly.GetTypes()
@@ -72,6 +73,24 @@ public sealed class RenderParameterBindingTests
             var range = parameter.GetCustomAttribute<ValidateRangeAttribute>();
             var max = range is null ? 1000 : Convert.ToInt32(range.MaxRange);
             return (int)current! == max ? max - 1 : max;
+        }
+        var key = ValuesSchema.ForProperty(parameter.Name)!;
+        var sample = key.Value.Kind switch
+        {
+            ValueKind.Image => "registry.example.com/bound:1",
+            ValueKind.Url or ValueKind.OptionalUrl => "http://bound.example:1",
+            ValueKind.AbsolutePath => "/bound/" + parameter.Name.ToLowerInvariant(),
+            ValueKind.Quantity => "3Gi",
+            ValueKind.ResourceName => "example.com/bound",
+            ValueKind.Duration => "7m",
+            ValueKind.ListenAddress => ":9999",
+            ValueKind.LogLevel => "Debug",
+            ValueKind.Host or ValueKind.OptionalHost => "bound.example",
+            _ => null,
+        };
+        if (sample is not null)
+        {
+            return sample;
         }
         if (type == typeof(bool))
         {

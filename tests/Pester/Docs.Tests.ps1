@@ -43,11 +43,53 @@ BeforeAll {
         '/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/bin'
     ) | Where-Object { $_ }
     $script:SessionPath = ($pathParts -join [IO.Path]::PathSeparator) + [IO.Path]::PathSeparator + $env:PATH
+
+    # Every guide's commands run in their own session process, all started here at once: they use separate working
+    # directories and ports, and most of their time is spent waiting (pwsh start-up, servers, a booting host).
+    $script:Sessions = @{}
+    foreach ($guide in Get-ChildItem (Join-Path $Repo 'docs/deployment') -Filter '*.md') {
+        $runs = @(Get-DocBlock $guide.FullName | Where-Object Kind -EQ 'run')
+        if ($runs.Count -eq 0) { continue }
+        $entry = [pscustomobject]@{ Session = $null; Process = $null; ResultPath = $null; Problem = $null }
+        $Sessions[$guide.Name] = $entry
+        $work = Join-Path $Scratch $guide.BaseName
+        New-Item -ItemType Directory -Force $work | Out-Null
+        Copy-Item -Recurse (Join-Path $Repo 'examples') $work
+        if (@($runs | Where-Object { $_.Argument -like 'systemd-*' }).Count -gt 0) {
+            # The release archive build.ps1 Publish lays out is what a reader downloads next to the guide's commands.
+            $archive = Get-ChildItem (Join-Path $Repo 'out/release') -Filter 'nebulagc-*-linux-x64.tar.gz' -ErrorAction SilentlyContinue | Select-Object -First 1
+            if (-not $archive) { $entry.Problem = 'the systemd blocks install from the release archive: run build.ps1 Publish'; continue }
+            Copy-Item $archive.FullName $work
+        }
+        $entry.Session = @(foreach ($b in $runs) {
+                $shell, $options = $b.Argument -split '\s+', 2
+                $exit = if ($options -match 'exit=(\d+)') { [int] $Matches[1] } else { 0 }
+                [pscustomobject]@{ Line = $b.Line; Shell = $shell; Exit = $exit; Content = $b.Content }
+            })
+        $unknown = @($entry.Session | Where-Object Shell -NotIn 'pwsh', 'sh', 'systemd-sh', 'systemd-pwsh')
+        if ($unknown) { $entry.Problem = "line $($unknown[0].Line): unknown shell '$($unknown[0].Shell)'"; continue }
+        $blocksPath = Join-Path $work '.blocks.json'
+        $entry.ResultPath = Join-Path $work '.results.json'
+        ConvertTo-Json -InputObject @($entry.Session) -Depth 3 | Set-Content $blocksPath
+        $root = if ($env:NEBULAGC_TEST_SYSTEMD_ROOT) { $env:NEBULAGC_TEST_SYSTEMD_ROOT } else { '/var/cache/nebulagc-tests/bookworm-root' }
+        $psi = [Diagnostics.ProcessStartInfo]::new($Pwsh)
+        foreach ($arg in '-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Docs/Invoke-DocSession.ps1'),
+            '-BlocksPath', $blocksPath, '-WorkDir', $work, '-ResultPath', $entry.ResultPath, '-SystemdRoot', $root) { $psi.ArgumentList.Add($arg) }
+        $psi.Environment['PATH'] = $SessionPath
+        $psi.Environment['PSModulePath'] = (Join-Path $Repo 'out') + [IO.Path]::PathSeparator + $env:PSModulePath
+        # Output (only a runner that fails prints any) goes to this console; results go to the JSON file.
+        $psi.UseShellExecute = $false
+        $process = [Diagnostics.Process]::Start($psi)
+        $entry.Process = $process
+    }
     $script:Counts = [ordered]@{ run = 0; output = 0; excerpt = 0; mermaid = 0; 'not-run' = 0; unmarked = 0 }
     $script:GuideCounts = [ordered]@{}
 }
 
 AfterAll {
+    foreach ($entry in $Sessions.Values) {
+        if ($entry.Process -and -not $entry.Process.HasExited) { $entry.Process.Kill($true) }
+    }
     if ($Scratch -and (Test-Path $Scratch)) { Remove-Item -Recurse -Force $Scratch -ErrorAction SilentlyContinue }
 }
 
@@ -114,36 +156,13 @@ Describe 'Guide <Name>' -ForEach $Guides {
     It 'runs every command it shows and prints what it says' {
         $runs = @($Blocks | Where-Object Kind -EQ 'run')
         if ($runs.Count -eq 0) { Set-ItResult -Skipped -Because 'the guide shows no command'; return }
-        $work = Join-Path $Scratch ([IO.Path]::GetFileNameWithoutExtension($Name))
-        New-Item -ItemType Directory -Force $work | Out-Null
-        Copy-Item -Recurse (Join-Path $Repo 'examples') $work
-        if (@($runs | Where-Object { $_.Argument -like 'systemd-*' }).Count -gt 0) {
-            # The release archive build.ps1 Publish lays out is what a reader downloads next to the guide's commands.
-            $archive = Get-ChildItem (Join-Path $Repo 'out/release') -Filter 'nebulagc-*-linux-x64.tar.gz' -ErrorAction SilentlyContinue | Select-Object -First 1
-            $archive | Should -Not -BeNullOrEmpty -Because 'the systemd blocks install from the release archive (build.ps1 Publish)'
-            Copy-Item $archive.FullName $work
-        }
-        $session = foreach ($b in $runs) {
-            $shell, $options = $b.Argument -split '\s+', 2
-            $exit = if ($options -match 'exit=(\d+)') { [int] $Matches[1] } else { 0 }
-            [pscustomobject]@{ Line = $b.Line; Shell = $shell; Exit = $exit; Content = $b.Content }
-        }
-        $session | Where-Object Shell -NotIn 'pwsh', 'sh', 'systemd-sh', 'systemd-pwsh' | ForEach-Object { "line $($_.Line): unknown shell '$($_.Shell)'" } | Should -BeNullOrEmpty
-        $blocksPath = Join-Path $work '.blocks.json'
-        $resultPath = Join-Path $work '.results.json'
-        ConvertTo-Json -InputObject @($session) -Depth 3 | Set-Content $blocksPath
-        $oldPath = $env:PATH
-        $oldModules = $env:PSModulePath
-        try {
-            $env:PATH = $SessionPath
-            $env:PSModulePath = (Join-Path $Repo 'out') + [IO.Path]::PathSeparator + $env:PSModulePath
-            $root = if ($env:NEBULAGC_TEST_SYSTEMD_ROOT) { $env:NEBULAGC_TEST_SYSTEMD_ROOT } else { '/var/cache/nebulagc-tests/bookworm-root' }
-            & $Pwsh -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Docs/Invoke-DocSession.ps1') -BlocksPath $blocksPath -WorkDir $work -ResultPath $resultPath -SystemdRoot $root | Out-Host
-        }
-        finally {
-            $env:PATH = $oldPath
-            $env:PSModulePath = $oldModules
-        }
+        $started = $Sessions[$Name]
+        $started.Problem | Should -BeNullOrEmpty
+        $session = $started.Session
+        # Generous: a guide's drills take well under a minute on an idle machine.
+        $started.Process.WaitForExit(600000) | Should -BeTrue -Because 'the guide''s commands finish within 10 minutes'
+        $resultPath = $started.ResultPath
+        $resultPath | Should -Exist -Because 'the session runner writes its results there (its errors are in the output above)'
         $results = @(Get-Content $resultPath -Raw | ConvertFrom-Json)
         $results.Count | Should -Be $runs.Count
         $problems = for ($k = 0; $k -lt $runs.Count; $k++) {

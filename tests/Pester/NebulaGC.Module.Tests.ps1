@@ -37,7 +37,7 @@ Describe 'The packaged NebulaGC module' {
         $exported | Should -Be ($Manifest.CmdletsToExport | Sort-Object)
         $exported | Should -Contain 'Test-NebulaGCDeployment'
         $exported | Should -Contain 'Install-NebulaGCServer'
-        $exported.Count | Should -Be 18
+        $exported.Count | Should -Be 19
     }
 
     It 'ships its templates, format file and generated help' {
@@ -52,10 +52,11 @@ Describe 'The packaged NebulaGC module' {
     }
 
     It 'ships only the assemblies it loads: no NebulaGC.Client, no BouncyCastle' {
-        # A new dependency must be a deliberate change to this list. SQLite: backup and restore read databases with it.
+        # A new dependency must be a deliberate change to this list. SQLite: backup and restore read databases with it;
+        # KubernetesClient (+ Fractions): Test-NebulaGCDeployment's offline strict schema check.
         (Get-ChildItem $ModuleDir -Filter '*.dll').Name | Sort-Object | Should -Be @(
-            'Microsoft.Data.Sqlite.dll', 'NebulaGC.dll', 'Scriban.Signed.dll', 'SQLitePCLRaw.batteries_v2.dll', 'SQLitePCLRaw.core.dll',
-            'SQLitePCLRaw.provider.e_sqlite3.dll', 'YamlDotNet.dll')
+            'Fractions.dll', 'KubernetesClient.dll', 'Microsoft.Data.Sqlite.dll', 'NebulaGC.dll', 'Scriban.Signed.dll', 'SQLitePCLRaw.batteries_v2.dll',
+            'SQLitePCLRaw.core.dll', 'SQLitePCLRaw.provider.e_sqlite3.dll', 'YamlDotNet.dll')
         (Get-ChildItem (Join-Path $ModuleDir 'runtimes') -Directory).Name | Sort-Object | Should -Be @('linux-arm64', 'linux-musl-arm64', 'linux-musl-x64', 'linux-x64')
     }
 
@@ -80,6 +81,21 @@ Describe 'Help of <_>' -ForEach @(Import-PowerShellDataFile (Join-Path $PSScript
         ($help.description.Text -join ' ') | Should -Not -BeNullOrEmpty
         @((Get-Help $_ -Examples).examples.example).Count | Should -BeGreaterOrEqual 1
         (Get-Help $_ -Examples).examples.example[0].code | Should -Match $_
+    }
+
+    It 'runs every example as written' -Skip:($_ -notmatch '^New-NebulaGC|^Get-NebulaGCValues$|^Test-NebulaGCDeployment$') {
+        $dir = Join-Path $TestDrive "examples-$_"
+        New-Item -ItemType Directory -Force $dir | Out-Null
+        Push-Location $dir
+        try {
+            Get-NebulaGCValues | Set-Content ./nebulagc.values.yml   # the values file the examples refer to
+            foreach ($example in @((Get-Help $_ -Examples).examples.example)) {
+                $global:LASTEXITCODE = 0
+                { $ErrorActionPreference = 'Stop'; & ([scriptblock]::Create($example.code)) *>&1 | Out-Null } | Should -Not -Throw -Because $example.code
+                $LASTEXITCODE | Should -Be 0 -Because $example.code
+            }
+        }
+        finally { Pop-Location }
     }
 
     It 'describes every parameter' {
@@ -159,16 +175,16 @@ Describe 'Render cmdlets' {
 Describe 'Settings' {
     It 'takes the same settings from a YAML values file, a PSD1 values file and parameters' {
         $yaml = Join-Path $TestDrive 'values.yml'
-        "name: cp`nport: 9443`nlisten-host: 0.0.0.0`nreplicas:`n  - type: S3`n    bucket: bk`n    region: eu-west-1`n" | Set-Content $yaml
+        "name: cp`nport: 9443`nlisten-host: 0.0.0.0`nlitestream:`n  replicas:`n    - type: S3`n      bucket: bk`n      region: eu-west-1`n" | Set-Content $yaml
         $psd1 = Join-Path $TestDrive 'values.psd1'
-        "@{ Name = 'cp'; Port = 9443; ListenHost = '0.0.0.0'; Replicas = @(@{ Type = 'S3'; Bucket = 'bk'; Region = 'eu-west-1' }) }" | Set-Content $psd1
-        $fromYaml = (New-NebulaGCSystemdUnit -Component Server -ValuesPath $yaml | Where-Object Kind -EQ 'EnvFile').Content
-        $fromPsd1 = (New-NebulaGCSystemdUnit -Component Server -ValuesPath $psd1 | Where-Object Kind -EQ 'EnvFile').Content
+        "@{ Name = 'cp'; Port = 9443; ListenHost = '0.0.0.0'; Litestream = @{ Replicas = @(@{ Type = 'S3'; Bucket = 'bk'; Region = 'eu-west-1' }) } }" | Set-Content $psd1
+        $fromYaml = (New-NebulaGCSystemdUnit -Component Server -ValuesPath $yaml -WarningAction SilentlyContinue | Where-Object Kind -EQ 'EnvFile').Content
+        $fromPsd1 = (New-NebulaGCSystemdUnit -Component Server -ValuesPath $psd1 -WarningAction SilentlyContinue | Where-Object Kind -EQ 'EnvFile').Content
         $fromParams = (New-NebulaGCSystemdUnit -Component Server -Name cp -Port 9443 -ListenHost 0.0.0.0 | Where-Object Kind -EQ 'EnvFile').Content
         $fromYaml | Should -Match 'NEBULAGC_LISTEN_ADDR=0.0.0.0:9443'
         $fromPsd1 | Should -Be $fromYaml
         $fromParams | Should -Be $fromYaml
-        (New-NebulaGCLitestreamConfig -ValuesPath $yaml | Where-Object Kind -EQ 'LitestreamConfig').Content | Should -Match 'region: "eu-west-1"'
+        (New-NebulaGCLitestreamConfig -ValuesPath $yaml -WarningAction SilentlyContinue | Where-Object Kind -EQ 'LitestreamConfig').Content | Should -Match 'region: "eu-west-1"'
     }
 
     It 'lets parameters override the values file' {

@@ -71,6 +71,7 @@ public sealed class CliExecutableTests : IDisposable
     [InlineData("NEBULAGC_TRUSTED_PROXIES", "10.0.0.1,proxy.example", "trusted proxy 'proxy.example' is neither an IP address nor a CIDR")]
     [InlineData("NEBULAGC_LISTEN_ADDR", "localhost", "listen address 'localhost' is not host:port")]
     [InlineData("NEBULAGC_METRICS_ADDR", "metrics.example:9090", "metrics address 'metrics.example:9090' must name an IP address")]
+    [InlineData("NEBULAGC_ADMIN_SOCKET", "admin.sock", "admin socket 'admin.sock' must be an absolute path")]
     public async Task Serve_with_a_bad_setting_exits_2_naming_it_before_creating_the_database(string variable, string value, string message)
     {
         var env = Env();

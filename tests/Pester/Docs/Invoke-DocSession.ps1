@@ -29,8 +29,11 @@ foreach ($docBlock in (Get-Content $BlocksPath -Raw | ConvertFrom-Json)) {
         if (-not $script:BootedHost) { Start-SystemdHost -WorkDir $WorkDir -SystemdRoot $SystemdRoot }
         $content = $docBlock.Content
         if ($docBlock.Shell -eq 'systemd-pwsh') {
-            $content = "/usr/share/dotnet/dotnet /opt/pwsh/pwsh.dll -NoProfile -NonInteractive -Command - <<'PWSH'`n" +
-                "`$PSStyle.OutputRendering = 'PlainText'; `$ErrorActionPreference = 'Stop'`n$content`nPWSH"
+            # As a script file: pwsh reading commands from standard input runs them line by line, which breaks pipelines
+            # continued on the next line.
+            $scriptName = ".block-$($docBlock.Line).ps1"
+            Set-Content (Join-Path $WorkDir $scriptName) "`$PSStyle.OutputRendering = 'PlainText'`n`$ErrorActionPreference = 'Stop'`n$content"
+            $content = "/usr/share/dotnet/dotnet /opt/pwsh/pwsh.dll -NoProfile -NonInteractive -File /work/$scriptName"
         }
         $result = Invoke-InHost $content
         $printed = $result.Output
