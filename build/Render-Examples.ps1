@@ -15,6 +15,9 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+# One values file per topology serves every cmdlet of that topology: each cmdlet warns about the keys it does not
+# read, which is expected here.
+$WarningPreference = 'SilentlyContinue'
 
 $single = Join-Path $ValuesDir 'single.yml'
 $litestream = Join-Path $ValuesDir 'litestream.yml'

@@ -107,6 +107,22 @@ public sealed class StagedInstallTests : IDisposable
     }
 
     [Fact]
+    public void Role_LiteFS_without_litefs_is_refused_and_with_it_installs_the_litefs_unit()
+    {
+        var release = StandInRelease("1.2.3");
+        var liteFS = new DeploymentSettings { Role = ServerRole.LiteFS };
+
+        var error = Assert.Throws<NebulaGCException>(() => Installer().Install(Request(release) with { Settings = liteFS }));
+        Assert.Equal(ErrorIds.LiteFSNotFound, error.Id);
+
+        Directory.CreateDirectory(OnDisk("/usr/local/bin"));
+        File.WriteAllText(OnDisk(ServerInstaller.LiteFSBinary), "stand-in litefs");
+        Installer().Install(Request(release) with { Settings = new DeploymentSettings { Role = ServerRole.LiteFS } });
+        Assert.Contains("NEBULAGC_ROLE=litefs", File.ReadAllText(OnDisk("/etc/nebulagc/nebulagc-server.env")));
+        Assert.True(File.Exists(OnDisk("/etc/systemd/system/litefs.service")));
+    }
+
+    [Fact]
     public void Staged_daemon_config_holds_the_cluster_with_0600_and_keeps_other_clusters()
     {
         var release = StandInRelease("1.2.3");
