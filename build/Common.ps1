@@ -26,12 +26,22 @@ function Get-ServerDll {
 }
 
 function Invoke-BenchTask {
-    # Speed and memory targets live here, never in timed tests: signing rate, bundle render time and long-poll wake-up
-    # (server), then the daemon's RSS and idle CPU per cluster. Each exits non-zero when it misses a target.
+    # Speed, memory and size goals live here, never in timed tests: HTTP throughput against a bare Kestrel ceiling,
+    # long-poll wake-up and memory, signing, rendering, binary and image sizes, toolkit render time (server bench,
+    # out/bench/results.md and results.json), then the daemon's RSS and idle CPU per cluster. Each exits non-zero when
+    # it misses a goal.
+    Install-AptPackages $AptPackages
+    $publish = Invoke-NativePublish
+    Invoke-PackageTask -Configuration Release
+    $baselineProject = Join-Path $Root 'bench/NebulaGC.KestrelBaseline/NebulaGC.KestrelBaseline.csproj'
+    Invoke-Native dotnet @('build', $baselineProject, '-c', 'Release', '-nologo', '-v', 'quiet', '-clp:ErrorsOnly')
+    $benchArgs = @('--out', (Join-Path $Out 'bench'), '--publish', $publish,
+        '--baseline', (Join-Path $Root 'bench/NebulaGC.KestrelBaseline/bin/Release/net10.0/NebulaGC.KestrelBaseline.dll'),
+        '--module', (Join-Path $Out "NebulaGC/$(Get-ProductVersion)"), '--pwsh', (Join-Path $PSHOME 'pwsh'))
     $failed = @()
-    foreach ($bench in 'NebulaGC.Benchmarks', 'NebulaGC.DaemonBench') {
-        & dotnet run -c Release --project (Join-Path $Root "bench/$bench/$bench.csproj")
-        if ($LASTEXITCODE -ne 0) { $failed += $bench }
-    }
-    if ($failed) { throw "benchmarks missed a target: $($failed -join ', ')" }
+    & dotnet run -c Release --project (Join-Path $Root 'bench/NebulaGC.Benchmarks/NebulaGC.Benchmarks.csproj') -- @benchArgs
+    if ($LASTEXITCODE -ne 0) { $failed += 'NebulaGC.Benchmarks' }
+    & dotnet run -c Release --project (Join-Path $Root 'bench/NebulaGC.DaemonBench/NebulaGC.DaemonBench.csproj')
+    if ($LASTEXITCODE -ne 0) { $failed += 'NebulaGC.DaemonBench' }
+    if ($failed) { throw "benchmarks missed a goal: $($failed -join ', ') (see $(Join-Path $Out 'bench/results.md'))" }
 }

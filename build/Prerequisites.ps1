@@ -1,6 +1,7 @@
 # Installs what the tests need, idempotently: Debian packages, npm packages, Pester.
 
-$AptPackages = @('nebula', 'iputils-ping', 'iproute2', 'sqlite3', 'haproxy', 'nginx', 'prometheus', 'docker-compose', 'curl')
+# wrk, buildah, podman, runc: the container-image tests, the benchmark and its tiny run in tests/Pester/Bench.Tests.ps1.
+$AptPackages = @('nebula', 'iputils-ping', 'iproute2', 'sqlite3', 'haproxy', 'nginx', 'prometheus', 'docker-compose', 'curl', 'wrk', 'buildah', 'podman', 'runc')
 $PesterVersion = '5.7.1'
 
 function Install-AptPackages {

@@ -134,6 +134,7 @@ public static class ServerHost
 
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(new ReadModel(database));
         builder.Services.AddSingleton(secret);
         builder.Services.AddSingleton(services.Tokens);
         builder.Services.AddSingleton(metrics);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Bundles;
+using NebulaGC.Server.Data;
 using NebulaGC.Server.Data.Stores;
 using NebulaGC.Server.Domain;
 
@@ -13,7 +14,7 @@ public sealed record BundleForNode(long Version, byte[]? Data, string? Sha256)
 }
 
 /// <summary>External-PKI bundles: validated uploads stored by version, served verbatim to every node of the cluster.</summary>
-public sealed class BundleService(ServiceContext context, ManagedBundleService managed)
+public sealed class BundleService(ServiceContext context, ManagedBundleService managed, ReadModel model)
 {
     public BundleUploadResponse Upload(Guid clusterId, Guid uploaderNodeId, byte[] bundle)
     {
@@ -35,9 +36,24 @@ public sealed class BundleService(ServiceContext context, ManagedBundleService m
 
     /// <summary>
     /// The node's bundle unless <paramref name="currentVersion"/> already is the cluster's version: rendered for this node in a
-    /// managed cluster, the latest upload in an external one.
+    /// managed cluster, the latest upload in an external one. "Not modified" and external bundles come from memory.
     /// </summary>
-    public BundleForNode Download(Guid clusterId, Guid nodeId, long? currentVersion) => context.Database.Snapshot((c, tx) =>
+    public BundleForNode Download(Guid clusterId, Guid nodeId, long? currentVersion)
+    {
+        var known = model.Cluster(clusterId) ?? throw new ClusterNotFound(clusterId);
+        if (currentVersion == known.ConfigVersion)
+        {
+            return new BundleForNode(known.ConfigVersion, null, null);
+        }
+        if (known.PkiMode == PkiMode.External && model.Bundle(clusterId, known.ConfigVersion) is { } uploaded)
+        {
+            return new BundleForNode(known.ConfigVersion, uploaded.Data, uploaded.Sha256);
+        }
+        return Read(clusterId, nodeId, currentVersion);
+    }
+
+    /// <summary>The slow path, on one consistent snapshot: a managed bundle to render, or an upload not yet in memory.</summary>
+    private BundleForNode Read(Guid clusterId, Guid nodeId, long? currentVersion) => context.Database.Snapshot((c, tx) =>
     {
         var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
         if (currentVersion == cluster.ConfigVersion)

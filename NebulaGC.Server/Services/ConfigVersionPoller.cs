@@ -1,5 +1,4 @@
 using NebulaGC.Server.Data;
-using NebulaGC.Server.Data.Stores;
 
 namespace NebulaGC.Server.Services;
 
@@ -7,7 +6,7 @@ namespace NebulaGC.Server.Services;
 /// While requests are waiting, re-reads the waited clusters' versions every <see cref="Interval"/> and wakes the ones that
 /// moved: the path by which a replica (or a master whose database the CLI changed) notices changes it did not make.
 /// </summary>
-public sealed class ConfigVersionPoller(Database database, ConfigVersionWaiters waiters, TimeProvider time, ILogger<ConfigVersionPoller> logger) : BackgroundService
+public sealed class ConfigVersionPoller(ReadModel model, ConfigVersionWaiters waiters, TimeProvider time, ILogger<ConfigVersionPoller> logger) : BackgroundService
 {
     /// <summary>How often waited clusters are re-read (0.5 s): the worst-case wake-up delay for changes made elsewhere.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
@@ -27,7 +26,8 @@ public sealed class ConfigVersionPoller(Database database, ConfigVersionWaiters 
             }
             try
             {
-                var versions = database.Read(c => clusters.ToDictionary(id => id, id => ClusterStore.Version(c, null, id)));
+                // From memory: the read model re-reads only when the file changed (Database.CommittedSinceLastCheck).
+                var versions = clusters.ToDictionary(id => id, id => model.Cluster(id)?.ConfigVersion ?? 0);
                 foreach (var (clusterId, version) in versions)
                 {
                     // A cluster seen for the first time is woken too: its waiters re-check and wait again if nothing moved.

@@ -1,12 +1,13 @@
 using NebulaGC.Server.Data;
-using NebulaGC.Server.Data.Stores;
+using NebulaGC.Server.Domain;
 
 namespace NebulaGC.Server.Services;
 
 /// <summary>Reads a cluster's config version and waits for it to move (the long-poll behind <c>GET /v1/config/version</c>).</summary>
-public sealed class ConfigVersions(Database database, ConfigVersionWaiters waiters, TimeProvider time)
+public sealed class ConfigVersions(ReadModel model, ConfigVersionWaiters waiters, TimeProvider time)
 {
-    public long Current(Guid clusterId) => database.Read(c => ClusterStore.Version(c, null, clusterId));
+    /// <summary>The cluster's config version, from memory (see <see cref="ReadModel"/>).</summary>
+    public long Current(Guid clusterId) => (model.Cluster(clusterId) ?? throw new ClusterNotFound(clusterId)).ConfigVersion;
 
     /// <summary>
     /// The cluster's version as soon as it differs from <paramref name="knownVersion"/>, or its version when
@@ -14,6 +15,11 @@ public sealed class ConfigVersions(Database database, ConfigVersionWaiters waite
     /// </summary>
     public async Task<long> WaitForChangeAsync(Guid clusterId, long? knownVersion, TimeSpan wait, CancellationToken cancellation)
     {
+        if (wait <= TimeSpan.Zero)
+        {
+            // A plain read (most requests): nothing to subscribe to.
+            return Current(clusterId);
+        }
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {

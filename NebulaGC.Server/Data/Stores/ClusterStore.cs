@@ -23,6 +23,9 @@ public static class ClusterStore
     public static ClusterRow? Find(SqliteConnection c, SqliteTransaction? tx, Guid clusterId) =>
         c.Query(tx, "SELECT * FROM clusters WHERE cluster_id = $id;", Map, ("$id", clusterId.ToDbId())).FirstOrDefault();
 
+    public static List<ClusterRow> All(SqliteConnection c, SqliteTransaction? tx) =>
+        c.Query(tx, "SELECT * FROM clusters;", Map);
+
     public static List<(ClusterRow Cluster, int NodeCount)> ListForTenant(SqliteConnection c, Guid tenantId) =>
         c.Query(null, """
             SELECT clusters.*, (SELECT COUNT(*) FROM nodes WHERE nodes.cluster_id = clusters.cluster_id) AS node_count
