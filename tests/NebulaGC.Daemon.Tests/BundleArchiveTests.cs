@@ -110,7 +110,9 @@ public sealed class BundleArchiveTests : IDisposable
     public void A_truncated_download_is_refused()
     {
         var bundle = Bundles.Create(Minimal);
-        Assert.Contains("unpacking the bundle failed", Reject(bundle[..(bundle.Length / 2)], Target()));
+        // Where the cut lands depends on the bundle's random keys: inside the gzip stream or inside an entry's data.
+        // Both refusals name the truncation.
+        Assert.Contains("truncated", Reject(bundle[..(bundle.Length / 2)], Target()));
     }
 
     [Fact]

@@ -33,9 +33,10 @@ BeforeAll {
     $openApi = Get-Content (Join-Path $Repo 'docs/api/openapi.json') -Raw | ConvertFrom-Json
     $script:Endpoints = @($openApi.paths.PSObject.Properties.Name | ForEach-Object { $_ -replace '\{[^}]+\}', '{}' })
 
-    # Tools the run blocks call, on PATH as on an operator's host.
+    # Tools the run blocks call, on PATH as on an operator's host. The AOT publish leaves a bare native binary under
+    # bin/Release/.../native without its libe_sqlite3.so: take the build's apphost instead.
     $serverBin = Get-ChildItem (Join-Path $Repo 'NebulaGC.Server/bin') -Recurse -Filter 'nebulagc-server' -File -ErrorAction SilentlyContinue |
-        Where-Object { $_.FullName -notmatch '[/\\]publish[/\\]' } | Sort-Object LastWriteTime -Descending | Select-Object -First 1
+        Where-Object { $_.FullName -notmatch '[/\\](publish|native)[/\\]' } | Sort-Object LastWriteTime -Descending | Select-Object -First 1
     $pathParts = @(
         $(if ($serverBin) { $serverBin.DirectoryName }),
         (Join-Path $Repo 'out/tools/npm/node_modules/.bin'),
