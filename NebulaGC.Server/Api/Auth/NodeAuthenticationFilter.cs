@@ -70,7 +70,7 @@ public sealed class NodeAuthenticationFilter(
         {
             throw new AdminNodeRequired();
         }
-        if (limits.PerNode.TryAcquire(node.NodeId.ToString()) is { } nodeWait)
+        if (limits.PerNode.TryAcquire(node.NodeId) is { } nodeWait)
         {
             metrics.RateLimited.WithLabels("node").Inc();
             throw new RateLimited($"node request limit of {limits.PerNode.Permits} per minute exceeded", nodeWait);
