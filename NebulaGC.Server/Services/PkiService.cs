@@ -124,8 +124,8 @@ public sealed class PkiService(ServiceContext context)
                 new OverlayAddress(System.Net.IPAddress.Parse(node.OverlayIp), prefix), CertificateAuthority.DefaultHostLifetime)
             {
                 Groups = node.Groups,
-                // Peers drop traffic from an unsafe route unless the router's certificate names the subnet.
-                Subnets = node.Routes.Select(OverlayAddress.Parse).ToList(),
+                // Peers drop traffic from an unsafe route unless the router's certificate names the subnet; only approved routes are named.
+                Subnets = node.ApprovedRoutes.Select(OverlayAddress.Parse).ToList(),
             });
         }
         catch (CertificateRequestException ex)

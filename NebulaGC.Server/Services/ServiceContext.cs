@@ -32,6 +32,26 @@ public sealed record ServiceContext(Database Database, TokenService Tokens, CaKe
     }
 
     /// <summary>
+    /// Like <see cref="ChangeConfig{T}"/> for a change that may leave every rendered config as it was (a route that only
+    /// becomes pending): the version moves, in the same transaction, only when <paramref name="change"/> says configs
+    /// changed. Returns the version the cluster is at after the commit.
+    /// </summary>
+    public (T Result, long Version) ChangeConfigWhen<T>(Guid clusterId, Func<SqliteConnection, SqliteTransaction, (T Result, bool ConfigChanged)> change)
+    {
+        var (result, version, changed) = Database.Write((c, tx) =>
+        {
+            var (changedResult, configChanged) = change(c, tx);
+            var after = configChanged ? ClusterStore.BumpVersion(c, tx, clusterId) : ClusterStore.Version(c, tx, clusterId);
+            return (changedResult, after, configChanged);
+        });
+        if (changed)
+        {
+            Versions.Publish(clusterId, version);
+        }
+        return (result, version);
+    }
+
+    /// <summary>
     /// Runs a change to the registry of control-plane instances; when <paramref name="change"/> reports that membership
     /// changed, every cluster served by control-plane lighthouses moves its version in the same transaction (their configs
     /// list the instances), announced after commit.
