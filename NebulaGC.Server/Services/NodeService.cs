@@ -148,22 +148,22 @@ public sealed class NodeService(ServiceContext context)
     /// <summary>An admin approves routes the node advertises; the version moves when that changes what configs contain.</summary>
     public NodeRoutes ApproveRoutes(Guid clusterId, Guid nodeId, IReadOnlyList<string>? routes)
     {
-        var selected = Validation.RouteSelection(routes);
         return context.ChangeConfigWhen(clusterId, (c, tx) =>
         {
+            // The node first: an unknown node is 404 whatever the body says.
             var node = RequireNode(c, tx, clusterId, nodeId);
-            return StoreRoutes(c, tx, node, node.Routes, RouteApproval.Approve(node.Routes, node.ApprovedRoutes, selected));
+            return StoreRoutes(c, tx, node, node.Routes, RouteApproval.Approve(node.Routes, node.ApprovedRoutes, Validation.RouteSelection(routes)));
         }).Result;
     }
 
     /// <summary>An admin withdraws approval; the routes stay advertised, pending.</summary>
     public NodeRoutes RejectRoutes(Guid clusterId, Guid nodeId, IReadOnlyList<string>? routes)
     {
-        var selected = Validation.RouteSelection(routes);
         return context.ChangeConfigWhen(clusterId, (c, tx) =>
         {
+            // The node first: an unknown node is 404 whatever the body says.
             var node = RequireNode(c, tx, clusterId, nodeId);
-            return StoreRoutes(c, tx, node, node.Routes, RouteApproval.Reject(node.Routes, node.ApprovedRoutes, selected));
+            return StoreRoutes(c, tx, node, node.Routes, RouteApproval.Reject(node.Routes, node.ApprovedRoutes, Validation.RouteSelection(routes)));
         }).Result;
     }
 
