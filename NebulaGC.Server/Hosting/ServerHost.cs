@@ -117,14 +117,7 @@ public static class ServerHost
             json.SerializerOptions.AllowDuplicateProperties = false;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "NebulaGC API";
-            document.Info.Version = "v1";
-            document.Info.Description = "Cluster-scoped REST API of the NebulaGC control plane. Authenticate with the X-Nebula-Tenant-ID, X-Nebula-Cluster-ID, X-Nebula-Node-ID, X-Nebula-Node-Token and X-Nebula-Cluster-Token headers.";
-            document.Servers = [];
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddOpenApi("v1", ApiDocument.Configure);
 
         var database = new Database(options.DbPath, readOnly: options.Role == ServerRole.Replica);
         var versions = new ConfigVersionFeed();
