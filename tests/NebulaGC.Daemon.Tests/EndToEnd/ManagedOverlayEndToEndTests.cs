@@ -171,7 +171,7 @@ public sealed class ManagedOverlayEndToEndTests(ManagedOverlayFixture mesh, Xuni
     }
 
     [Fact]
-    public async Task A_route_advertised_by_one_node_reaches_the_other_nodes_nebula_and_reports_the_delay()
+    public async Task A_route_one_node_advertises_reaches_the_other_nodes_nebula_once_an_admin_approves_it_and_reports_the_delay()
     {
         await HealthyAsync();
         string tunA = mesh.TunDevice(mesh.A);
