@@ -38,6 +38,10 @@ public static class ServerHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "nebulagc-server" });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new SerilogLoggerProvider(logger));
+        // Hosting's per-request "Request starting/finished" lines are never written (Serilog keeps Microsoft.AspNetCore at
+        // warning and above), but while its category is enabled at all, hosting builds a log scope and an Activity for every
+        // request. Otherwise the category carries only web-host start-up failures, which StartAsync also throws to `serve`.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSystemdNotification();
 
         // Every configured value is checked before anything listens, so a bad one is a configuration error (exit 2).
