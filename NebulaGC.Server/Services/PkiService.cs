@@ -3,6 +3,7 @@ using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Data.Stores;
 using NebulaGC.Server.Domain;
 using NebulaGC.Server.Pki;
+using NebulaGC.Server.Security;
 
 namespace NebulaGC.Server.Services;
 
@@ -144,7 +145,7 @@ public sealed class PkiService(ServiceContext context)
         {
             return CertificateAuthority.Load(row.CertificatePem, context.CaKeys.Unprotect(row.PrivateKeyBlob, row.ClusterId.ToString()), context.Time);
         }
-        catch (CaKeyDecryptionException ex)
+        catch (AtRestDecryptionException ex)
         {
             throw new CaKeyUnavailable($"the CA key of cluster {row.ClusterId} cannot be decrypted ({ex.Message}): is NEBULAGC_HMAC_SECRET the one the cluster was created with?", ex);
         }

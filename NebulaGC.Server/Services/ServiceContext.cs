@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using NebulaGC.Server.Bundles;
 using NebulaGC.Server.Data.Stores;
 using NebulaGC.Server.Data;
 using NebulaGC.Server.Pki;
@@ -6,11 +7,11 @@ using NebulaGC.Server.Security;
 
 namespace NebulaGC.Server.Services;
 
-/// <summary>What every service needs: the database, the token hasher, the CA key protector, the clock and the version feed.</summary>
-public sealed record ServiceContext(Database Database, TokenService Tokens, CaKeyProtector CaKeys, TimeProvider Time, ConfigVersionFeed Versions)
+/// <summary>What every service needs: the database, the token hasher, the at-rest protectors (CA keys, uploaded bundles), the clock and the version feed.</summary>
+public sealed record ServiceContext(Database Database, TokenService Tokens, CaKeyProtector CaKeys, BundleProtector Bundles, TimeProvider Time, ConfigVersionFeed Versions)
 {
     public static ServiceContext Create(Database database, HmacSecret secret, TimeProvider time, ConfigVersionFeed versions) =>
-        new(database, new TokenService(secret), new CaKeyProtector(secret.Bytes), time, versions);
+        new(database, new TokenService(secret), new CaKeyProtector(secret.Bytes), new BundleProtector(secret.Bytes), time, versions);
 
     /// <summary>
     /// Runs a change to what the nodes of <paramref name="clusterId"/> render, in one write transaction that also moves the

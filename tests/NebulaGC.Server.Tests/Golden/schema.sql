@@ -44,7 +44,7 @@ CREATE TABLE config_bundles (
     sha256               TEXT NOT NULL,
     size_bytes           INTEGER NOT NULL,
     uploaded_by_node_id  TEXT NOT NULL,
-    uploaded_at          TEXT NOT NULL,
+    uploaded_at          TEXT NOT NULL, encrypted INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (cluster_id, version)
 );
 
