@@ -1,23 +1,24 @@
-# Tools the PowerShell toolkit's tests drive for real (npm packages), installed idempotently into out/tools/npm.
+# Tools the tests drive for real (npm packages), installed idempotently into out/tools/npm: litestream, s3rver and azurite
+# for the toolkit tests, the Redocly CLI for the OpenAPI lint test (tests/NebulaGC.Server.Tests/Api/OpenApiLintTests.cs).
 # Debian packages (haproxy, nginx, prometheus) are listed in $AptPackages in build/Prerequisites.ps1.
 
-$ToolkitNpmPackages = @('@flydotio/litestream-linux-x64@1.0.1', 's3rver@3.7.1', 'azurite@3.37.0')
+$ToolkitNpmPackages = [ordered]@{
+    '@flydotio/litestream-linux-x64' = '1.0.1'; 's3rver' = '3.7.1'; 'azurite' = '3.37.0'; '@redocly/cli' = '2.77.0'
+}
 
 function Install-ToolkitPrerequisites {
     $prefix = Join-Path $Tools 'npm'
     $modules = Join-Path $prefix 'node_modules'
-    $wanted = @{
-        '@flydotio/litestream-linux-x64' = '1.0.1'; 's3rver' = '3.7.1'; 'azurite' = '3.37.0'
-    }
-    $missing = @($wanted.Keys | Where-Object {
+    $missing = @($ToolkitNpmPackages.Keys | Where-Object {
             $manifest = Join-Path $modules "$_/package.json"
-            -not (Test-Path $manifest) -or ((Get-Content $manifest -Raw | ConvertFrom-Json).version -ne $wanted[$_])
+            -not (Test-Path $manifest) -or ((Get-Content $manifest -Raw | ConvertFrom-Json).version -ne $ToolkitNpmPackages[$_])
         })
     if ($missing.Count -gt 0) {
-        if (-not (Get-Command npm -ErrorAction SilentlyContinue)) { throw 'npm is required to install litestream, s3rver and azurite for the toolkit tests: apt-get install -y npm' }
+        if (-not (Get-Command npm -ErrorAction SilentlyContinue)) { throw 'npm is required to install litestream, s3rver, azurite and the Redocly CLI for the tests: apt-get install -y npm' }
         New-Item -ItemType Directory -Force $prefix | Out-Null
-        Write-Host "Installing npm packages into ${prefix}: $($ToolkitNpmPackages -join ', ')"
-        Invoke-Native npm (@('install', '--prefix', $prefix, '--no-audit', '--no-fund', '--loglevel', 'error') + $ToolkitNpmPackages)
+        $specs = @($ToolkitNpmPackages.GetEnumerator() | ForEach-Object { "$($_.Key)@$($_.Value)" })
+        Write-Host "Installing npm packages into ${prefix}: $($specs -join ', ')"
+        Invoke-Native npm (@('install', '--prefix', $prefix, '--no-audit', '--no-fund', '--loglevel', 'error') + $specs)
     }
     # s3rver 3.7.1 lists no keys for a prefix ending in the delimiter, so `litestream restore` finds no backups:
     # disable that branch (line 167 of lib/stores/filesystem.js). Idempotent: the sed only matches the unpatched line.

@@ -16,11 +16,9 @@ public sealed class Database
     private readonly string _readOnly;
     private volatile bool _isReadOnly;
 
-    // Connections kept open for PRAGMA data_version, which only moves for commits made through other connections: one per
-    // thread, so the check every request makes never waits for a lock (with one shared connection, 64 concurrent requests
-    // spent more CPU spinning on its lock than on the check). Each connection's counter has its own origin, so each thread
-    // compares only with what its own connection said last.
-    private readonly ThreadLocal<ChangeWatcher?> _watchers = new(trackAllValues: true);
+    // Sees commits from any connection or process without a query (see CommitWatcher); opened on first use.
+    private readonly Lock _watcherGate = new();
+    private CommitWatcher? _watcher;
 
     public Database(string path, bool readOnly)
     {
@@ -73,9 +71,10 @@ public sealed class Database
     /// </summary>
     public void ReleaseConnections()
     {
-        foreach (var watcher in _watchers.Values)
+        lock (_watcherGate)
         {
-            watcher?.Close();
+            _watcher?.Dispose();
+            _watcher = null;
         }
         foreach (var connectionString in new[] { _readWrite, _readOnly })
         {
@@ -85,29 +84,33 @@ public sealed class Database
     }
 
     /// <summary>
-    /// Whether a transaction has committed to the file since the calling thread last asked — through any connection: this
-    /// process's own writes, another process's (the CLI on the same file), the master's as replicated onto a replica
-    /// (LiteFS). True the first time a thread asks. SQLite's <c>PRAGMA data_version</c> on a connection kept per thread; a
-    /// few microseconds, no file I/O in WAL mode (it reads the shared-memory index).
+    /// The committed state of the file as a stamp: two equal stamps mean no transaction committed in between, through any
+    /// connection: this process's writes, another process's (the CLI on the same file), the master's as replicated onto a
+    /// replica (LiteFS). A memory read of SQLite's shared WAL index (see <see cref="CommitWatcher"/>): no lock and no system
+    /// call, so every request can ask.
     /// </summary>
-    public bool CommittedSinceLastCheck()
+    public CommitStamp CurrentCommit()
     {
-        var watcher = _watchers.Value;
-        try
+        var watcher = Volatile.Read(ref _watcher);
+        if (watcher is null)
         {
-            // Also after ReleaseConnections closed it (shutdown, role change): open a fresh one.
-            if (watcher is null || !watcher.IsOpen)
+            lock (_watcherGate)
             {
-                watcher = new ChangeWatcher(Open());
-                _watchers.Value = watcher;
+                // Also after ReleaseConnections closed it (shutdown, role change): open a fresh one.
+                _watcher ??= CommitWatcher.Open(this);
+                watcher = _watcher;
             }
-            return watcher.Moved();
         }
-        catch (SqliteException ex)
+        return watcher.Current();
+    }
+
+    /// <summary>Whether <see cref="CurrentCommit"/> reads shared memory (WAL mode) rather than asking SQLite (for tests).</summary>
+    internal bool SeesCommitsInSharedMemory
+    {
+        get
         {
-            watcher?.Close();
-            _watchers.Value = null;
-            throw new DatabaseUnavailable($"reading the change counter of database '{Path}' failed: {ex.Message}", ex);
+            CurrentCommit();
+            return Volatile.Read(ref _watcher)!.ReadsSharedMemory;
         }
     }
 
@@ -142,36 +145,6 @@ public sealed class Database
         transaction.Commit();
         Committed?.Invoke();
         return result;
-    }
-
-    /// <summary>One thread's connection for <c>PRAGMA data_version</c> and the value it returned last.</summary>
-    private sealed class ChangeWatcher
-    {
-        private readonly SqliteCommand _dataVersion;
-        private long? _last;
-
-        public ChangeWatcher(SqliteConnection connection)
-        {
-            _dataVersion = connection.CreateCommand();
-            _dataVersion.CommandText = "PRAGMA data_version;";
-        }
-
-        public bool IsOpen => _dataVersion.Connection is { State: System.Data.ConnectionState.Open };
-
-        public bool Moved()
-        {
-            long now = (long)_dataVersion.ExecuteScalar()!;
-            bool moved = now != _last;
-            _last = now;
-            return moved;
-        }
-
-        public void Close()
-        {
-            var connection = _dataVersion.Connection;
-            _dataVersion.Dispose();
-            connection?.Dispose();
-        }
     }
 
     private string ConnectionString(SqliteOpenMode mode) => new SqliteConnectionStringBuilder

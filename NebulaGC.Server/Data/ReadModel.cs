@@ -1,19 +1,20 @@
 using System.Collections.Concurrent;
+using NebulaGC.Server.Bundles;
 using NebulaGC.Server.Data.Stores;
 
 namespace NebulaGC.Server.Data;
 
 /// <summary>
 /// What the hot path reads, kept in memory so a daemon's poll never touches SQLite: every cluster (tenant, token hashes,
-/// config version, PKI mode), each cluster's nodes (name, admin flag, token hash), and uploaded bundles by version.
+/// config version, PKI mode), each cluster's nodes (name, admin flag, token hash), and uploaded bundles by version (decrypted: the database holds them encrypted).
 /// Whole tables load at once (all clusters; all nodes of a cluster on its first request), so an unknown id is a miss in
 /// memory like any other and costs no query: the time an answer takes does not say which ids exist.
 /// <para>
 /// Two things throw everything away. This process's writes do, after their commit and before they return
 /// (<see cref="Database.Committed"/>). And any commit at all — this process's, the CLI's on the same file, the master's
-/// replicated onto a replica — is seen by <see cref="Database.CommittedSinceLastCheck"/>, which every read asks first. So a read that
-/// starts after a commit returned never sees what it replaced: a deleted node or a rotated token is refused on the very
-/// next request.
+/// replicated onto a replica — moves <see cref="Database.CurrentCommit"/>, which every read compares with the stamp its
+/// generation was loaded at. So a read that starts after a commit returned never sees what it replaced: a deleted node or
+/// a rotated token is refused on the very next request.
 /// </para>
 /// <para>
 /// A read takes the current generation before it goes to the database and files what it found in that generation only:
@@ -26,10 +27,14 @@ public sealed class ReadModel
     private readonly Database _database;
     private Generation _current;
 
-    public ReadModel(Database database)
+    private readonly BundleProtector _bundles;
+
+    public ReadModel(Database database, BundleProtector bundles)
     {
         _database = database;
-        _current = new Generation(database);
+        _bundles = bundles;
+        // No stamp yet (the file may not exist before migrations run): the first read replaces this generation.
+        _current = new Generation(database, default);
         database.Committed += Invalidate;
     }
 
@@ -44,7 +49,7 @@ public sealed class ReadModel
         {
             return cached;
         }
-        var row = _database.Read(c => BundleStore.Latest(c, null, clusterId));
+        var row = _database.Read(c => BundleStore.Latest(c, null, clusterId, _bundles));
         // Filed only under the version it belongs to: a bundle uploaded meanwhile cannot pass for the one asked about.
         if (row is null || row.Version != version)
         {
@@ -55,7 +60,7 @@ public sealed class ReadModel
     });
 
     /// <summary>Forgets everything; runs after each of this process's commits.</summary>
-    public void Invalidate() => Interlocked.Exchange(ref _current, new Generation(_database));
+    public void Invalidate() => Interlocked.Exchange(ref _current, new Generation(_database, _database.CurrentCommit()));
 
     private T Load<T>(Func<Generation, T> read)
     {
@@ -67,23 +72,37 @@ public sealed class ReadModel
         catch
         {
             // Lazy keeps a failed load's exception: start a fresh generation so the next read tries the database again.
-            Interlocked.CompareExchange(ref _current, new Generation(_database), generation);
+            Interlocked.CompareExchange(ref _current, new Generation(_database, _database.CurrentCommit()), generation);
             throw;
         }
     }
 
     private Generation Current()
     {
-        if (_database.CommittedSinceLastCheck())
+        while (true)
         {
-            Invalidate();
+            // The stamp is taken before anything is loaded, so whatever a generation holds is at least as new as its stamp.
+            var generation = Volatile.Read(ref _current);
+            var commit = _database.CurrentCommit();
+            if (generation.LoadedAt == commit)
+            {
+                return generation;
+            }
+            // Whoever swaps first wins; the others check the winner's stamp against the commit they saw (it may be older).
+            var fresh = new Generation(_database, commit);
+            if (Interlocked.CompareExchange(ref _current, fresh, generation) == generation)
+            {
+                return fresh;
+            }
         }
-        return Volatile.Read(ref _current);
     }
 
     /// <summary>One consistent-enough copy: everything in it was read after the last change it knows of.</summary>
-    private sealed class Generation(Database database)
+    private sealed class Generation(Database database, CommitStamp loadedAt)
     {
+        /// <summary>The file's commit stamp taken before this generation read anything.</summary>
+        public CommitStamp LoadedAt { get; } = loadedAt;
+
         private readonly ConcurrentDictionary<Guid, Lazy<Dictionary<Guid, NodeRow>>> _nodes = new();
 
         public Lazy<Dictionary<Guid, ClusterRow>> Clusters { get; } =

@@ -38,6 +38,10 @@ public static class ServerHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "nebulagc-server" });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new SerilogLoggerProvider(logger));
+        // Hosting's per-request "Request starting/finished" lines are never written (Serilog keeps Microsoft.AspNetCore at
+        // warning and above), but while its category is enabled at all, hosting builds a log scope and an Activity for every
+        // request. Otherwise the category carries only web-host start-up failures, which StartAsync also throws to `serve`.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSystemdNotification();
 
         // Every configured value is checked before anything listens, so a bad one is a configuration error (exit 2).
@@ -117,14 +121,7 @@ public static class ServerHost
             json.SerializerOptions.AllowDuplicateProperties = false;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "NebulaGC API";
-            document.Info.Version = "v1";
-            document.Info.Description = "Cluster-scoped REST API of the NebulaGC control plane. Authenticate with the X-Nebula-Tenant-ID, X-Nebula-Cluster-ID, X-Nebula-Node-ID, X-Nebula-Node-Token and X-Nebula-Cluster-Token headers.";
-            document.Servers = [];
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddOpenApi("v1", ApiDocument.Configure);
 
         var database = new Database(options.DbPath, readOnly: options.Role == ServerRole.Replica);
         var versions = new ConfigVersionFeed();
@@ -134,7 +131,7 @@ public static class ServerHost
 
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton(new ReadModel(database));
+        builder.Services.AddSingleton(new ReadModel(database, services.Bundles));
         builder.Services.AddSingleton(secret);
         builder.Services.AddSingleton(services.Tokens);
         builder.Services.AddSingleton(metrics);
@@ -180,6 +177,10 @@ public static class ServerHost
 
         var app = builder.Build();
         app.Services.GetRequiredService<HaCoordinator>().Start(options.LiteFsDirectory);
+        if (role.IsMaster && app.Services.GetRequiredService<BundleService>().EncryptStoredBundles() is > 0 and var encrypted)
+        {
+            logger.Information("Encrypted {Count} uploaded bundle(s) stored in plaintext by an earlier version", encrypted);
+        }
         CheckPrivateFiles(options, database, warning => logger.Warning("{Warning}", warning));
 
         if (options.TrustedProxies.Count > 0)

@@ -22,7 +22,7 @@ public sealed class FailedAuthGuard(RateLimitOptions limits, TimeProvider time)
     private readonly FailureCounters<Guid> _byCluster = new(limits.FailedAuthPerClusterPerMinute, limits.FailedAuthPerClusterPerMinute * 5, limits.FailedAuthBlock, time);
     private readonly IdleExpiringSet<(string Address, Guid NodeId)> _knownPairs = new(KnownPairLifetime, time);
     private readonly Lock _sweepGate = new();
-    private DateTimeOffset _lastSweep = time.GetUtcNow();
+    private long _lastSweepTicks = time.GetUtcNow().UtcTicks;
 
     /// <summary>How long this attempt must wait, or null when it may be checked now. Ids are the ones claimed (null when malformed).</summary>
     public TimeSpan? RetryAfter(string address, Guid? nodeId, Guid? clusterId)
@@ -65,13 +65,18 @@ public sealed class FailedAuthGuard(RateLimitOptions limits, TimeProvider time)
     private void SweepIfDue()
     {
         var now = time.GetUtcNow();
+        // Every authentication asks: answer "not due" without taking the lock.
+        if (now.UtcTicks - Volatile.Read(ref _lastSweepTicks) < ShortWindow.Ticks)
+        {
+            return;
+        }
         lock (_sweepGate)
         {
-            if (now - _lastSweep < ShortWindow)
+            if (now.UtcTicks - _lastSweepTicks < ShortWindow.Ticks)
             {
                 return;
             }
-            _lastSweep = now;
+            Volatile.Write(ref _lastSweepTicks, now.UtcTicks);
         }
         _byAddress.Sweep(now);
         _byNode.Sweep(now);
@@ -167,16 +172,29 @@ internal sealed class FailureCounters<TKey>(int perMinute, int perTenMinutes, Ti
     }
 }
 
-/// <summary>Keys remembered until <c>lifetime</c> after they were last touched; <see cref="Sweep"/> forgets expired ones.</summary>
+/// <summary>
+/// Keys remembered until <c>lifetime</c> after they were last touched (to within <see cref="TouchGranularity"/>);
+/// <see cref="Sweep"/> forgets expired ones.
+/// </summary>
 internal sealed class IdleExpiringSet<TKey>(TimeSpan lifetime, TimeProvider time) where TKey : notnull
 {
+    /// <summary>A touch within this long of the last one changes nothing: every successful request touches its key, and a write costs an allocation.</summary>
+    public static readonly TimeSpan TouchGranularity = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<TKey, DateTimeOffset> _touched = new();
 
     public int Count => _touched.Count;
 
     public bool Contains(TKey key) => _touched.TryGetValue(key, out var at) && time.GetUtcNow() - at < lifetime;
 
-    public void Touch(TKey key) => _touched[key] = time.GetUtcNow();
+    public void Touch(TKey key)
+    {
+        var now = time.GetUtcNow();
+        if (!_touched.TryGetValue(key, out var at) || now - at >= TouchGranularity)
+        {
+            _touched[key] = now;
+        }
+    }
 
     public void Sweep(DateTimeOffset now)
     {

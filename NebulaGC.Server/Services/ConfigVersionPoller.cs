@@ -26,7 +26,7 @@ public sealed class ConfigVersionPoller(ReadModel model, ConfigVersionWaiters wa
             }
             try
             {
-                // From memory: the read model re-reads only when the file changed (Database.CommittedSinceLastCheck).
+                // From memory: the read model re-reads only when the file changed (Database.CurrentCommit).
                 var versions = clusters.ToDictionary(id => id, id => model.Cluster(id)?.ConfigVersion ?? 0);
                 foreach (var (clusterId, version) in versions)
                 {

@@ -35,6 +35,8 @@ public static class LongPollBenchmarks
             DbPath = Path.Combine(work, "wake-up.db"),
             Role = NebulaGC.Server.Domain.ServerRole.Master,
             InstanceId = "bench",
+            // The polls and the change all come from 127.0.0.1: more than the default per-address cap of 1,000.
+            MaxConnectionsPerIp = pollCount + 100,
         };
         var logger = ServerLogger.Create("warning", "json", TextWriter.Null);
         var app = ServerHost.Build(serverOptions, HmacSecret.FromString(SeededDatabase.Secret), logger, TimeProvider.System);

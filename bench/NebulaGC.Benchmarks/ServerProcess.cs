@@ -35,7 +35,12 @@ public sealed class ServerProcess : IDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            ArgumentList = { "serve", "--master", "--db", databasePath, "--listen", $"127.0.0.1:{port}", "--instance-id", "bench" },
+            // All benchmark clients connect from 127.0.0.1: the per-address cap (1,000 by default) must admit 10,000 long-polls.
+            ArgumentList =
+            {
+                "serve", "--master", "--db", databasePath, "--listen", $"127.0.0.1:{port}", "--instance-id", "bench",
+                "--max-connections-per-ip", "20000",
+            },
         };
         if (metricsPort is { } metrics)
         {

@@ -13,6 +13,12 @@ public sealed class AdminOnlyAttribute : Attribute;
 /// <summary>Endpoint metadata: it changes state, so a replica answers 503 before anything else.</summary>
 public sealed class WritesStateAttribute : Attribute;
 
+/// <summary>Endpoint metadata: the caller presents the five <c>X-Nebula-*</c> credential headers (its API-document security requirement).</summary>
+public sealed class NodeCredentialsAttribute : Attribute;
+
+/// <summary>Endpoint metadata: the caller is a control-plane instance signing its body with the heartbeat HMAC headers.</summary>
+public sealed class HeartbeatSignatureAttribute : Attribute;
+
 /// <summary>
 /// Authenticates every cluster-scoped call. The client always sees the same generic 401; the log gets the exact reason
 /// with the source IP, path and token fingerprints (never a token).

@@ -9,10 +9,21 @@ public static class RouteGroupExtensions
     public static RouteGroupBuilder MapAuthenticatedGroup(this IEndpointRouteBuilder routes, string prefix, string tag) =>
         routes.MapGroup(prefix)
             .AddEndpointFilter<NodeAuthenticationFilter>()
+            .WithMetadata(new NodeCredentialsAttribute())
             .WithTags(tag)
             .ProducesError(StatusCodes.Status401Unauthorized)
             .ProducesError(StatusCodes.Status429TooManyRequests)
             .DocumentInputErrors();
+
+    /// <summary>
+    /// A group anyone may call (probes). Its only client error is Kestrel's bare 431 for request headers over the server's
+    /// limit (32 KiB), answered before the application sees the request, so it has no JSON body.
+    /// </summary>
+    public static RouteGroupBuilder MapAnonymousGroup(this IEndpointRouteBuilder routes, string prefix, string tag) =>
+        routes.MapGroup(prefix)
+            .AllowAnonymous()
+            .WithTags(tag)
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status431RequestHeaderFieldsTooLarge, typeof(void)));
 
     /// <summary>
     /// Documents what the framework answers to bad input, so the contract lists every status a client can get: 400 for an

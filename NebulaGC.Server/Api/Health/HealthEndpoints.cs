@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using NebulaGC.Client.Contracts;
+using NebulaGC.Server.Api.Auth;
 using NebulaGC.Server.Domain;
 using NebulaGC.Server.Services;
 
@@ -10,7 +11,7 @@ public static class HealthEndpoints
 {
     public static RouteGroupBuilder MapHealthEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1").WithTags("Health");
+        var group = routes.MapAnonymousGroup("/v1", "Health");
 
         group.MapGet("/healthz", () => TypedResults.Ok(new HealthResponse("ok")))
             .WithSummary("Liveness: the process answers. Touches no database.");

@@ -15,7 +15,7 @@ public static class InternalEndpoints
 
     public static RouteGroupBuilder MapInternalEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/internal").WithTags("Internal").AddEndpointFilter<MasterOnlyFilter>();
+        var group = routes.MapGroup("/v1/internal").WithTags("Internal").WithMetadata(new HeartbeatSignatureAttribute()).AddEndpointFilter<MasterOnlyFilter>();
         group.MapPost("/heartbeat", async (HttpContext http, HeartbeatSigner signer, ReplicaService replicas, ILoggerFactory loggers) =>
             {
                 var body = new byte[MaxHeartbeatBytes + 1];
@@ -41,7 +41,9 @@ public static class InternalEndpoints
                 return TypedResults.NoContent();
             })
             .WritesState()
+            .ProducesError(StatusCodes.Status400BadRequest)
             .ProducesError(StatusCodes.Status401Unauthorized)
+            .ProducesError(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("A replica's heartbeat (HMAC-signed with a key derived from the server secret); the master records it in the registry.");
         return group;
     }
