@@ -30,6 +30,9 @@
         'Install-NebulaGCDaemon'
         'Uninstall-NebulaGCServer'
         'Uninstall-NebulaGCDaemon'
+        'Get-NebulaGCRoute'
+        'Approve-NebulaGCRoute'
+        'Deny-NebulaGCRoute'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

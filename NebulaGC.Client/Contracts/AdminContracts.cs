@@ -102,3 +102,15 @@ public sealed record RemoveReplicaRequest(string InstanceId);
 public sealed record SetFirewallRequest(Guid ClusterId, IReadOnlyList<string> Inbound);
 
 public sealed record ClusterFirewall(Guid ClusterId, IReadOnlyList<string> Inbound, long ConfigVersion);
+
+/// <summary>
+/// <c>AutoApprove</c>: prefixes inside which an advertised route is approved without review (never a default route);
+/// empty turns auto-approval off.
+/// </summary>
+public sealed record SetRoutePolicyRequest(Guid ClusterId, IReadOnlyList<string> AutoApprove);
+
+/// <summary><c>ApprovedNow</c>: the nodes whose pending routes the new policy approved when it was set.</summary>
+public sealed record ClusterRoutePolicy(Guid ClusterId, IReadOnlyList<string> AutoApprove, IReadOnlyList<NodeRoutes> ApprovedNow, long ConfigVersion);
+
+/// <summary>Approve or reject advertised routes of one node (the super-admin CLI's <c>route approve|reject</c>).</summary>
+public sealed record AdminRoutesRequest(Guid ClusterId, Guid NodeId, IReadOnlyList<string> Routes);

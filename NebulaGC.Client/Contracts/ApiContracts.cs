@@ -51,9 +51,22 @@ public sealed record ConfigVersionResponse(long LatestVersion);
 
 public sealed record BundleUploadResponse(long Version, DateTimeOffset UploadedAt);
 
+/// <summary>A list of IPv4 CIDRs: the routes a node advertises, or the advertised routes an admin approves or rejects.</summary>
 public sealed record RoutesRequest(IReadOnlyList<string> Routes);
 
-public sealed record NodeRoutes(Guid NodeId, string Name, IReadOnlyList<string> Routes);
+/// <summary>
+/// A node's routes. <c>Advertised</c>: what the node announces. <c>Approved</c>: the part an admin (or the cluster's
+/// auto-approve prefixes) approved — only these reach configs, <c>unsafe_routes</c> and the node's certificate.
+/// <c>Pending</c>: advertised, awaiting approval. <c>Routes</c> equals <c>Approved</c> (the routes in effect), kept
+/// for clients of the first API version.
+/// </summary>
+public sealed record NodeRoutes(
+    Guid NodeId,
+    string Name,
+    IReadOnlyList<string> Routes,
+    IReadOnlyList<string> Advertised,
+    IReadOnlyList<string> Approved,
+    IReadOnlyList<string> Pending);
 
 public sealed record AllRoutesResponse(IReadOnlyList<NodeRoutes> Nodes);
 
@@ -61,10 +74,12 @@ public sealed record TopologyNode(Guid NodeId, string Name, string OverlayIp, st
 
 public sealed record ControlPlaneLighthouse(bool Enabled, int Port);
 
+/// <summary><c>Routes</c>: every node that advertises routes, with what is approved and what is pending.</summary>
 public sealed record TopologyResponse(
     IReadOnlyList<TopologyNode> Lighthouses,
     IReadOnlyList<TopologyNode> Relays,
-    ControlPlaneLighthouse ControlPlaneLighthouse);
+    ControlPlaneLighthouse ControlPlaneLighthouse,
+    IReadOnlyList<NodeRoutes> Routes);
 
 /// <summary>The node's X25519 public key as a <c>NEBULA X25519 PUBLIC KEY</c> PEM; the private key stays on the node.</summary>
 public sealed record NodeCertificateRequest(string PublicKey);

@@ -25,6 +25,7 @@ namespace NebulaGC.Client.Contracts;
 [JsonSerializable(typeof(BundleUploadResponse))]
 [JsonSerializable(typeof(RoutesRequest))]
 [JsonSerializable(typeof(NodeRoutes))]
+[JsonSerializable(typeof(List<NodeRoutes>))]
 [JsonSerializable(typeof(AllRoutesResponse))]
 [JsonSerializable(typeof(TopologyResponse))]
 [JsonSerializable(typeof(CreateTenantRequest))]
@@ -46,6 +47,9 @@ namespace NebulaGC.Client.Contracts;
 [JsonSerializable(typeof(HaStatus))]
 [JsonSerializable(typeof(SetFirewallRequest))]
 [JsonSerializable(typeof(ClusterFirewall))]
+[JsonSerializable(typeof(SetRoutePolicyRequest))]
+[JsonSerializable(typeof(ClusterRoutePolicy))]
+[JsonSerializable(typeof(AdminRoutesRequest))]
 [JsonSerializable(typeof(HeartbeatRequest))]
 [JsonSerializable(typeof(RemoveReplicaRequest))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -121,6 +121,30 @@ public sealed class ControlPlaneClient : IDisposable
                 await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.NodeCertificateResponse, ct) ?? throw new JsonException("empty body"),
             cancellationToken);
 
+    /// <summary>
+    /// <c>POST /v1/routes/{nodeId}/approve</c> on the master, with an admin node's credentials: the node's advertised
+    /// <paramref name="routes"/> reach the cluster's configs.
+    /// </summary>
+    /// <exception cref="ControlPlaneApiException">400 when the node does not advertise one of them, 403 for a non-admin caller, 404 for an unknown node.</exception>
+    public Task<NodeRoutes> ApproveRoutesAsync(Guid nodeId, IReadOnlyList<string> routes, CancellationToken cancellationToken) =>
+        DecideRoutesAsync(nodeId, "approve", routes, cancellationToken);
+
+    /// <summary><c>POST /v1/routes/{nodeId}/reject</c> on the master: the routes leave every config and stay pending.</summary>
+    /// <exception cref="ControlPlaneApiException">As for <see cref="ApproveRoutesAsync"/>.</exception>
+    public Task<NodeRoutes> RejectRoutesAsync(Guid nodeId, IReadOnlyList<string> routes, CancellationToken cancellationToken) =>
+        DecideRoutesAsync(nodeId, "reject", routes, cancellationToken);
+
+    /// <summary><c>GET /v1/routes/all</c>: every node that advertises routes, with what is approved and what is pending.</summary>
+    public async Task<AllRoutesResponse> GetAllRoutesAsync(CancellationToken cancellationToken) =>
+        await ReadAsync("v1/routes/all", TimeSpan.Zero, async (response, ct) =>
+            await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.AllRoutesResponse, ct) ?? throw new JsonException("empty body"), cancellationToken);
+
+    private async Task<NodeRoutes> DecideRoutesAsync(Guid nodeId, string decision, IReadOnlyList<string> routes, CancellationToken cancellationToken) =>
+        await WriteAsync(() => JsonContent.Create(new RoutesRequest(routes), ContractsJsonContext.Default.RoutesRequest),
+            HttpMethod.Post, $"v1/routes/{nodeId}/{decision}", async (response, ct) =>
+                await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.NodeRoutes, ct) ?? throw new JsonException("empty body"),
+            cancellationToken);
+
     /// <summary>Adds the instances listed by <c>GET /v1/replicas</c> to <see cref="KnownUrls"/>; returns how many were new.</summary>
     public async Task<int> LearnReplicasAsync(CancellationToken cancellationToken)
     {

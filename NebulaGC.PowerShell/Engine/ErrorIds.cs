@@ -81,6 +81,12 @@ public static class ErrorIds
     public static readonly ErrorId NebulaNotFound = new(nameof(NebulaNotFound), ErrorKind.NotInstalled);
     public static readonly ErrorId LiteFSNotFound = new(nameof(LiteFSNotFound), ErrorKind.NotInstalled);
     public static readonly ErrorId DaemonNotApplied = new(nameof(DaemonNotApplied), ErrorKind.InvalidResult);
+    public static readonly ErrorId ControlPlaneCredentialsMissing = new(nameof(ControlPlaneCredentialsMissing), ErrorKind.InvalidArgument);
+    public static readonly ErrorId ControlPlaneUnavailable = new(nameof(ControlPlaneUnavailable), ErrorKind.ResourceUnavailable);
+    public static readonly ErrorId ControlPlaneRequestFailed = new(nameof(ControlPlaneRequestFailed), ErrorKind.InvalidResult);
+    public static readonly ErrorId RouteInvalid = new(nameof(RouteInvalid), ErrorKind.InvalidArgument);
+    public static readonly ErrorId RouteNodeNotFound = new(nameof(RouteNodeNotFound), ErrorKind.ObjectNotFound);
+    public static readonly ErrorId RouteNotPermitted = new(nameof(RouteNotPermitted), ErrorKind.PermissionDenied);
 }
 
 /// <summary>A failure the engines raise on purpose: carries a stable id and tells the operator what to do.</summary>

@@ -30,6 +30,11 @@
         SftpHost          = 'SFTP host:port of an SFTP replica.'
         SftpUser          = 'SFTP user of an SFTP replica.'
         ForcePathStyle    = 'Use path-style S3 URLs (needed by most S3-compatible stores).'
+        TenantId       = 'Tenant of the cluster (the X-Nebula-Tenant-ID the API checks).'
+        ClusterId      = 'The cluster whose routes to read or decide about.'
+        AdminNodeId    = 'The node whose credentials the call uses: an admin node of the cluster to approve or deny (created with nebulagc-server node create --admin); any node of the cluster may list routes.'
+        AdminNodeToken = 'That node''s token. Default: NEBULAGC_NODE_TOKEN, which keeps it off the command line and out of history; neither given is ControlPlaneCredentialsMissing.'
+        ClusterToken   = 'The cluster token. Default: NEBULAGC_CLUSTER_TOKEN; neither given is ControlPlaneCredentialsMissing.'
         InstanceId   = 'Stable instance id (NEBULAGC_INSTANCE_ID). Default: the host name (systemd %H) or the pod name.'
     }
 }

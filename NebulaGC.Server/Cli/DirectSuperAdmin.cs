@@ -29,6 +29,14 @@ public sealed class DirectSuperAdmin(string dbPath, Func<HmacSecret> secret) : I
 
     public ClusterFirewall SetFirewall(SetFirewallRequest request) => new ClusterService(_context.Value).SetFirewall(request.ClusterId, request.Inbound);
 
+    public ClusterRoutePolicy SetRoutePolicy(SetRoutePolicyRequest request) => new ClusterService(_context.Value).SetRoutePolicy(request.ClusterId, request.AutoApprove);
+
+    public AllRoutesResponse ListRoutes(Guid clusterId) => new NodeService(_context.Value).AllRoutes(clusterId);
+
+    public NodeRoutes ApproveRoutes(AdminRoutesRequest request) => new NodeService(_context.Value).ApproveRoutes(request.ClusterId, request.NodeId, request.Routes);
+
+    public NodeRoutes RejectRoutes(AdminRoutesRequest request) => new NodeService(_context.Value).RejectRoutes(request.ClusterId, request.NodeId, request.Routes);
+
     public NodeCreated CreateNode(AdminCreateNodeRequest request) => new NodeService(_context.Value).Create(request);
 
     public List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId) => new NodeService(_context.Value).List(tenantId, clusterId);

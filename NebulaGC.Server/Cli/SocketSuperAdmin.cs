@@ -47,6 +47,14 @@ public sealed class SocketSuperAdmin : ISuperAdmin, IDisposable
 
     public ClusterFirewall SetFirewall(SetFirewallRequest request) => Post("/admin/clusters/firewall", request, Json.SetFirewallRequest, Json.ClusterFirewall);
 
+    public ClusterRoutePolicy SetRoutePolicy(SetRoutePolicyRequest request) => Post("/admin/clusters/route-policy", request, Json.SetRoutePolicyRequest, Json.ClusterRoutePolicy);
+
+    public AllRoutesResponse ListRoutes(Guid clusterId) => Get($"/admin/routes?cluster_id={clusterId}", Json.AllRoutesResponse);
+
+    public NodeRoutes ApproveRoutes(AdminRoutesRequest request) => Post("/admin/routes/approve", request, Json.AdminRoutesRequest, Json.NodeRoutes);
+
+    public NodeRoutes RejectRoutes(AdminRoutesRequest request) => Post("/admin/routes/reject", request, Json.AdminRoutesRequest, Json.NodeRoutes);
+
     public NodeCreated CreateNode(AdminCreateNodeRequest request) => Post("/admin/nodes", request, Json.AdminCreateNodeRequest, Json.NodeCreated);
 
     public List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId) => Get($"/admin/nodes?tenant_id={tenantId}&cluster_id={clusterId}", Json.ListNodeListItem);

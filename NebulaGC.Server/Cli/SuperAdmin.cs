@@ -20,6 +20,14 @@ public interface ISuperAdmin
 
     ClusterFirewall SetFirewall(SetFirewallRequest request);
 
+    ClusterRoutePolicy SetRoutePolicy(SetRoutePolicyRequest request);
+
+    AllRoutesResponse ListRoutes(Guid clusterId);
+
+    NodeRoutes ApproveRoutes(AdminRoutesRequest request);
+
+    NodeRoutes RejectRoutes(AdminRoutesRequest request);
+
     NodeCreated CreateNode(AdminCreateNodeRequest request);
 
     List<NodeListItem> ListNodes(Guid tenantId, Guid clusterId);

@@ -7,7 +7,7 @@ using NebulaGC.Server.Security;
 
 namespace NebulaGC.Server.Cli;
 
-/// <summary><c>tenant</c>, <c>cluster</c>, <c>node</c> and <c>status</c>: bind options, call <see cref="ISuperAdmin"/>, print.</summary>
+/// <summary><c>tenant</c>, <c>cluster</c>, <c>node</c>, <c>route</c> and <c>status</c>: bind options, call <see cref="ISuperAdmin"/>, print.</summary>
 public static class SuperAdminCommands
 {
     internal sealed record Common(Option<string> Db, Option<string> AdminSocket, Option<string?> SecretFile, Option<OutputFormat> Output);
@@ -17,6 +17,7 @@ public static class SuperAdminCommands
         yield return Tenant(output);
         yield return Cluster(output);
         yield return Node(output);
+        yield return Route(output);
         yield return Status(output);
     }
 
@@ -131,6 +132,23 @@ public static class SuperAdminCommands
                 ("CLUSTER ID", [f.ClusterId.ToString()]), ("INBOUND", [string.Join(" ", f.Inbound)]), ("VERSION", [f.ConfigVersion.ToString(CultureInfo.InvariantCulture)]),
             ]));
         cluster.Subcommands.Add(firewallCommand);
+
+        var policy = NewCommon();
+        var policyCluster = new Option<Guid>("--cluster-id") { Description = "Cluster whose routers' advertisements the policy covers.", Required = true };
+        var autoApprove = new Option<string[]>("--auto-approve")
+        {
+            Description = "IPv4 prefix inside which advertised routes are approved without review, repeatable or comma-separated (e.g. 192.168.0.0/16,172.16.0.0/12); none turns auto-approval off. A default route is never auto-approved.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var policyCommand = WithCommon(new Command("route-policy", "Set the prefixes inside which advertised routes are approved automatically; pending routes they cover are approved now.") { policyCluster, autoApprove }, policy);
+        policyCommand.SetAction(parse => new OutputWriter(parse.GetValue(policy.Output), output).Write(
+            Backend(parse, policy).SetRoutePolicy(new SetRoutePolicyRequest(parse.GetValue(policyCluster), SplitList(parse.GetValue(autoApprove)))), p =>
+            [
+                ("CLUSTER ID", [p.ClusterId.ToString()]), ("AUTO-APPROVE", [string.Join(",", p.AutoApprove)]),
+                ("APPROVED NOW", [string.Join(" ", p.ApprovedNow.Select(n => $"{n.Name}:{string.Join(",", n.Approved)}"))]),
+                ("VERSION", [p.ConfigVersion.ToString(CultureInfo.InvariantCulture)]),
+            ]));
+        cluster.Subcommands.Add(policyCommand);
         return cluster;
     }
 
@@ -176,6 +194,53 @@ public static class SuperAdminCommands
         node.Subcommands.Add(listCommand);
         return node;
     }
+
+    private static Command Route(TextWriter output)
+    {
+        var route = new Command("route", "List, approve and reject the routes nodes advertise.");
+
+        var list = NewCommon();
+        var listCluster = new Option<Guid>("--cluster-id") { Description = "Cluster.", Required = true };
+        var listCommand = WithCommon(new Command("list", "Every node that advertises routes: advertised, approved and pending.") { listCluster }, list);
+        listCommand.SetAction(parse => new OutputWriter(parse.GetValue(list.Output), output).Write(
+            Backend(parse, list).ListRoutes(parse.GetValue(listCluster)).Nodes.ToList(), RoutesTable));
+        route.Subcommands.Add(listCommand);
+
+        route.Subcommands.Add(Decide(output, "approve", "Approve routes a node advertises (a default route only this way); they reach the cluster's configs.",
+            (admin, request) => admin.ApproveRoutes(request)));
+        route.Subcommands.Add(Decide(output, "reject", "Withdraw approval of routes a node advertises; they leave the configs and stay pending.",
+            (admin, request) => admin.RejectRoutes(request)));
+        return route;
+    }
+
+    private static Command Decide(TextWriter output, string name, string description, Func<ISuperAdmin, AdminRoutesRequest, NodeRoutes> decide)
+    {
+        var common = NewCommon();
+        var cluster = new Option<Guid>("--cluster-id") { Description = "Cluster.", Required = true };
+        var node = new Option<Guid>("--node-id") { Description = "The node that advertises the routes.", Required = true };
+        var cidr = new Option<string[]>("--cidr")
+        {
+            Description = "Advertised route (IPv4 CIDR), repeatable or comma-separated.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = WithCommon(new Command(name, description) { cluster, node, cidr }, common);
+        command.SetAction(parse => new OutputWriter(parse.GetValue(common.Output), output).Write(
+            decide(Backend(parse, common), new AdminRoutesRequest(parse.GetValue(cluster), parse.GetValue(node), SplitList(parse.GetValue(cidr)))),
+            n => RoutesTable([n])));
+        return command;
+    }
+
+    private static IEnumerable<(string, IReadOnlyList<string>)> RoutesTable(List<NodeRoutes> rows) =>
+    [
+        ("NODE ID", rows.Select(r => r.NodeId.ToString()).ToList()), ("NAME", rows.Select(r => r.Name).ToList()),
+        ("ADVERTISED", rows.Select(r => string.Join(",", r.Advertised)).ToList()), ("APPROVED", rows.Select(r => string.Join(",", r.Approved)).ToList()),
+        ("PENDING", rows.Select(r => string.Join(",", r.Pending)).ToList()),
+    ];
+
+    /// <summary>Values of a repeatable option, each of which may itself be a comma-separated list.</summary>
+    private static List<string> SplitList(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
     private static Command Status(TextWriter output)
     {

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
+using NebulaGC.Server.Bundles;
 using NebulaGC.Server.Data.Stores;
 
 namespace NebulaGC.Server.Data;
 
 /// <summary>
 /// What the hot path reads, kept in memory so a daemon's poll never touches SQLite: every cluster (tenant, token hashes,
-/// config version, PKI mode), each cluster's nodes (name, admin flag, token hash), and uploaded bundles by version.
+/// config version, PKI mode), each cluster's nodes (name, admin flag, token hash), and uploaded bundles by version (decrypted: the database holds them encrypted).
 /// Whole tables load at once (all clusters; all nodes of a cluster on its first request), so an unknown id is a miss in
 /// memory like any other and costs no query: the time an answer takes does not say which ids exist.
 /// <para>
@@ -26,9 +27,12 @@ public sealed class ReadModel
     private readonly Database _database;
     private Generation _current;
 
-    public ReadModel(Database database)
+    private readonly BundleProtector _bundles;
+
+    public ReadModel(Database database, BundleProtector bundles)
     {
         _database = database;
+        _bundles = bundles;
         // No stamp yet (the file may not exist before migrations run): the first read replaces this generation.
         _current = new Generation(database, default);
         database.Committed += Invalidate;
@@ -45,7 +49,7 @@ public sealed class ReadModel
         {
             return cached;
         }
-        var row = _database.Read(c => BundleStore.Latest(c, null, clusterId));
+        var row = _database.Read(c => BundleStore.Latest(c, null, clusterId, _bundles));
         // Filed only under the version it belongs to: a bundle uploaded meanwhile cannot pass for the one asked about.
         if (row is null || row.Version != version)
         {

@@ -80,3 +80,6 @@ public sealed class DatabaseUnavailable(string message, Exception inner) : Domai
 public sealed class SchemaMismatch(string message) : DomainError(message);
 
 public sealed class CaKeyUnavailable(string message, Exception inner) : DomainError(message, inner);
+
+/// <summary>A secret stored encrypted (an uploaded bundle) does not decrypt under this server's secret: an internal error, logged with the reason.</summary>
+public sealed class StoredSecretUnavailable(string message, Exception inner) : DomainError(message, inner);

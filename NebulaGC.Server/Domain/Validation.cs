@@ -94,9 +94,32 @@ public static partial class Validation
         return normalised.ToList();
     }
 
+    /// <summary>A non-empty list of canonical routes to approve or reject.</summary>
+    public static IReadOnlyList<string> RouteSelection(IReadOnlyList<string>? routes)
+    {
+        var valid = Routes(routes);
+        if (valid.Count == 0)
+        {
+            throw new InvalidInput("routes is empty: name the advertised routes (CIDRs) to approve or reject");
+        }
+        return valid;
+    }
+
+    /// <summary>A cluster's auto-approve prefixes: canonical IPv4 networks, never a default route (which would approve every route).</summary>
+    public static IReadOnlyList<string> AutoApprovePrefixes(IReadOnlyList<string>? prefixes)
+    {
+        var valid = Routes(prefixes ?? []);
+        if (valid.FirstOrDefault(p => p.EndsWith("/0", StringComparison.Ordinal)) is { } everything)
+        {
+            throw new InvalidInput($"auto-approve prefix '{everything}' would approve every route: list the networks routers may announce without review (a default route is only ever approved explicitly)");
+        }
+        return valid;
+    }
+
     /// <summary>
-    /// A node may not advertise a route that covers overlay addresses (it would divert overlay traffic to itself) nor a
-    /// default route (every node's traffic through it): both would let one node route the whole cluster.
+    /// A node may not advertise a route that covers overlay addresses: it would divert overlay traffic to itself and let
+    /// one node route the whole cluster. A default route may be advertised (an exit node), but it stays pending until an
+    /// admin approves it explicitly, and Nebula prefers the overlay's own, more specific route.
     /// </summary>
     public static void RoutesOutsideOverlay(IReadOnlyList<string> routes, string overlayCidr)
     {
@@ -110,11 +133,7 @@ public static partial class Validation
             {
                 throw new InvalidInput($"route '{route}' is not a valid IPv4 CIDR");
             }
-            if (network.PrefixLength == 0)
-            {
-                throw new InvalidInput($"route '{route}' is a default route: it would send every node's traffic through one node, so a node cannot advertise it");
-            }
-            if (Cidr.Overlaps(network, overlay))
+            if (network.PrefixLength > 0 && Cidr.Overlaps(network, overlay))
             {
                 throw new InvalidInput($"route '{route}' overlaps the cluster's overlay network {overlayCidr}: it would divert overlay traffic to one node");
             }

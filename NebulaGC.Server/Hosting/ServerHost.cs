@@ -131,7 +131,7 @@ public static class ServerHost
 
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton(new ReadModel(database));
+        builder.Services.AddSingleton(new ReadModel(database, services.Bundles));
         builder.Services.AddSingleton(secret);
         builder.Services.AddSingleton(services.Tokens);
         builder.Services.AddSingleton(metrics);
@@ -177,6 +177,10 @@ public static class ServerHost
 
         var app = builder.Build();
         app.Services.GetRequiredService<HaCoordinator>().Start(options.LiteFsDirectory);
+        if (role.IsMaster && app.Services.GetRequiredService<BundleService>().EncryptStoredBundles() is > 0 and var encrypted)
+        {
+            logger.Information("Encrypted {Count} uploaded bundle(s) stored in plaintext by an earlier version", encrypted);
+        }
         CheckPrivateFiles(options, database, warning => logger.Warning("{Warning}", warning));
 
         if (options.TrustedProxies.Count > 0)

@@ -13,7 +13,7 @@ public sealed record BundleForNode(long Version, byte[]? Data, string? Sha256)
     public bool NotModified => Data is null;
 }
 
-/// <summary>External-PKI bundles: validated uploads stored by version, served verbatim to every node of the cluster.</summary>
+/// <summary>External-PKI bundles: validated uploads stored encrypted by version, served verbatim to every node of the cluster.</summary>
 public sealed class BundleService(ServiceContext context, ManagedBundleService managed, ReadModel model)
 {
     public BundleUploadResponse Upload(Guid clusterId, Guid uploaderNodeId, byte[] bundle)
@@ -28,10 +28,25 @@ public sealed class BundleService(ServiceContext context, ManagedBundleService m
             {
                 throw new WrongPkiMode("this cluster uses managed PKI: the server renders each node's bundle, uploads are for external-PKI clusters");
             }
-            BundleStore.Insert(c, tx, new BundleRow(clusterId, next, bundle, sha256, now), uploaderNodeId);
+            BundleStore.Insert(c, tx, new BundleRow(clusterId, next, bundle, sha256, now), uploaderNodeId, context.Bundles);
             return true;
         });
         return new BundleUploadResponse(version, now);
+    }
+
+    /// <summary>
+    /// Encrypts uploads an earlier version stored in plaintext (a master does it at start-up), then checkpoints the WAL so
+    /// the file holds no plaintext copy; returns how many were encrypted. Bundle rows do not render configs: no version moves.
+    /// </summary>
+    public int EncryptStoredBundles()
+    {
+        var encrypted = context.Database.Write((c, tx) => BundleStore.EncryptPlaintext(c, tx, context.Bundles));
+        if (encrypted > 0)
+        {
+            using var connection = context.Database.Open();
+            connection.Execute("PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+        return encrypted;
     }
 
     /// <summary>
@@ -64,7 +79,7 @@ public sealed class BundleService(ServiceContext context, ManagedBundleService m
         {
             return managed.Render(c, tx, cluster, nodeId);
         }
-        var bundle = BundleStore.Latest(c, tx, clusterId) ?? throw new NoBundleUploaded();
+        var bundle = BundleStore.Latest(c, tx, clusterId, context.Bundles) ?? throw new NoBundleUploaded();
         return new BundleForNode(cluster.ConfigVersion, bundle.Data, bundle.Sha256);
     });
 }

@@ -14,7 +14,7 @@ internal static class ClusterConfigReader
         cluster.ClusterId,
         NodeStore.All(c, tx, cluster.ClusterId)
             .Select(n => new ClusterMember(n.NodeId, n.Name, IPAddress.Parse(n.OverlayIp), n.Mtu, n.IsLighthouse, n.PublicIp, n.LighthousePort, n.IsRelay,
-                n.Routes.Select(IPNetwork.Parse).ToList()))
+                n.ApprovedRoutes.Select(IPNetwork.Parse).ToList()))
             .ToList(),
         cluster.ProvideLighthouse ? ControlPlaneLighthouses(c, tx, cluster) : [],
         PkiStore.Blocklist(c, tx, cluster.ClusterId, now),

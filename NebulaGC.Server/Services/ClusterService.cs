@@ -73,6 +73,32 @@ public sealed class ClusterService(ServiceContext context)
     }
 
     /// <summary>
+    /// Replaces the prefixes inside which advertised routes are approved without review; an empty list turns auto-approval
+    /// off (what it approved stays approved). Pending routes the new prefixes cover are approved now, so a policy covers the
+    /// routers already waiting as well as later ones; the version moves when that changed any config.
+    /// </summary>
+    public ClusterRoutePolicy SetRoutePolicy(Guid clusterId, IReadOnlyList<string>? autoApprove)
+    {
+        var prefixes = Validation.AutoApprovePrefixes(autoApprove);
+        var nodes = new NodeService(context);
+        var (approvedNow, version) = context.ChangeConfigWhen(clusterId, (c, tx) =>
+        {
+            if (ClusterStore.Find(c, tx, clusterId) is null)
+            {
+                throw new ClusterNotFound(clusterId);
+            }
+            ClusterStore.SetRouteAutoApprove(c, tx, clusterId, prefixes);
+            var approved = NodeStore.All(c, tx, clusterId)
+                .Select(node => (Node: node, Covered: RouteApproval.Covered(node.Routes, node.ApprovedRoutes, prefixes)))
+                .Where(x => x.Covered.Count > 0)
+                .Select(x => nodes.StoreRoutes(c, tx, x.Node, x.Node.Routes, RouteApproval.Approve(x.Node.Routes, x.Node.ApprovedRoutes, x.Covered)).Result)
+                .ToList();
+            return (approved, approved.Count > 0);
+        });
+        return new ClusterRoutePolicy(clusterId, prefixes, approvedNow, version);
+    }
+
+    /// <summary>
     /// Replaces the cluster token. With a grace period the previous token keeps working until it ends, so nodes can be
     /// re-configured without an outage; the config version moves so daemons notice.
     /// </summary>

@@ -41,7 +41,7 @@ public sealed class NodeService(ServiceContext context)
             var network = OverlayNetwork.Parse(cluster.OverlayCidr);
             var address = network.AllocateNodeAddress(NodeStore.OverlayIps(c, tx, cluster.ClusterId).Concat(NodeStore.RetiredIps(c, tx, cluster.ClusterId, now)));
             var row = new NodeRow(Guid.NewGuid(), cluster.ClusterId, cluster.TenantId, name, context.Tokens.Hash(token), request.IsAdmin, mtu, address,
-                groups, [], false, null, null, false, now);
+                groups, [], [], false, null, null, false, now);
             NodeStore.Insert(c, tx, row);
             return row;
         });
@@ -72,7 +72,7 @@ public sealed class NodeService(ServiceContext context)
             throw new ClusterNotFound(clusterId, tenantId);
         }
         return NodeStore.All(c, null, clusterId)
-            .Select(n => new NodeListItem(n.NodeId, n.Name, n.IsAdmin, n.OverlayIp, n.Mtu, n.IsLighthouse, n.IsRelay, n.Routes, n.CreatedAt))
+            .Select(n => new NodeListItem(n.NodeId, n.Name, n.IsAdmin, n.OverlayIp, n.Mtu, n.IsLighthouse, n.IsRelay, n.ApprovedRoutes, n.CreatedAt))
             .ToList();
     });
 
@@ -128,27 +128,71 @@ public sealed class NodeService(ServiceContext context)
     public NodeSummary SetRelay(Guid clusterId, Guid nodeId, bool isRelay) =>
         Change(clusterId, nodeId, (c, tx) => NodeStore.SetRelay(c, tx, clusterId, nodeId, isRelay));
 
+    /// <summary>
+    /// Replaces what the node advertises. Approval follows <see cref="RouteApproval.AfterAdvertising"/>; the version moves
+    /// (and the node's certificate is re-signed) only when the approved set changed, since pending routes reach no config.
+    /// </summary>
     public NodeRoutes SetRoutes(Guid clusterId, Guid nodeId, IReadOnlyList<string>? routes)
     {
-        var valid = Validation.Routes(routes);
-        var node = Change(clusterId, nodeId, (c, tx) =>
+        var advertised = Validation.Routes(routes);
+        return context.ChangeConfigWhen(clusterId, (c, tx) =>
         {
             var cluster = ClusterStore.Find(c, tx, clusterId) ?? throw new ClusterNotFound(clusterId);
-            Validation.RoutesOutsideOverlay(valid, cluster.OverlayCidr);
-            NodeStore.SetRoutes(c, tx, clusterId, nodeId, valid);
-            new PkiService(context).ResignIfEnrolled(c, tx, clusterId, nodeId);
-        });
-        return new NodeRoutes(node.NodeId, node.Name, node.Routes);
+            var node = RequireNode(c, tx, clusterId, nodeId);
+            Validation.RoutesOutsideOverlay(advertised, cluster.OverlayCidr);
+            var approved = RouteApproval.AfterAdvertising(node.Routes, node.ApprovedRoutes, advertised, cluster.RouteAutoApprove ?? []);
+            return StoreRoutes(c, tx, node, advertised, approved);
+        }).Result;
+    }
+
+    /// <summary>An admin approves routes the node advertises; the version moves when that changes what configs contain.</summary>
+    public NodeRoutes ApproveRoutes(Guid clusterId, Guid nodeId, IReadOnlyList<string>? routes)
+    {
+        return context.ChangeConfigWhen(clusterId, (c, tx) =>
+        {
+            // The node first: an unknown node is 404 whatever the body says.
+            var node = RequireNode(c, tx, clusterId, nodeId);
+            return StoreRoutes(c, tx, node, node.Routes, RouteApproval.Approve(node.Routes, node.ApprovedRoutes, Validation.RouteSelection(routes)));
+        }).Result;
+    }
+
+    /// <summary>An admin withdraws approval; the routes stay advertised, pending.</summary>
+    public NodeRoutes RejectRoutes(Guid clusterId, Guid nodeId, IReadOnlyList<string>? routes)
+    {
+        return context.ChangeConfigWhen(clusterId, (c, tx) =>
+        {
+            // The node first: an unknown node is 404 whatever the body says.
+            var node = RequireNode(c, tx, clusterId, nodeId);
+            return StoreRoutes(c, tx, node, node.Routes, RouteApproval.Reject(node.Routes, node.ApprovedRoutes, Validation.RouteSelection(routes)));
+        }).Result;
     }
 
     public NodeRoutes Routes(Guid clusterId, Guid nodeId) => context.Database.Read(c =>
+        ToRoutes(NodeStore.Find(c, null, clusterId, nodeId) ?? throw new NodeNotFound(nodeId)));
+
+    /// <summary>Every node of the cluster that advertises routes.</summary>
+    public AllRoutesResponse AllRoutes(Guid clusterId) => context.Database.Read(c =>
     {
-        var node = NodeStore.Find(c, null, clusterId, nodeId) ?? throw new NodeNotFound(nodeId);
-        return new NodeRoutes(node.NodeId, node.Name, node.Routes);
+        _ = ClusterStore.Find(c, null, clusterId) ?? throw new ClusterNotFound(clusterId);
+        return new AllRoutesResponse(RoutedNodes(NodeStore.All(c, null, clusterId)));
     });
 
-    public AllRoutesResponse AllRoutes(Guid clusterId) => context.Database.Read(c => new AllRoutesResponse(
-        NodeStore.All(c, null, clusterId).Where(n => n.Routes.Count > 0).Select(n => new NodeRoutes(n.NodeId, n.Name, n.Routes)).ToList()));
+    public static NodeRoutes ToRoutes(NodeRow n) =>
+        new(n.NodeId, n.Name, n.ApprovedRoutes, n.Routes, n.ApprovedRoutes, RouteApproval.Pending(n.Routes, n.ApprovedRoutes));
+
+    /// <summary>Writes a node's advertised and approved routes; when the approved set changed, re-signs its certificate (whose subnets list them).</summary>
+    internal (NodeRoutes Result, bool ConfigChanged) StoreRoutes(SqliteConnection c, SqliteTransaction tx, NodeRow node, IReadOnlyList<string> advertised, IReadOnlyList<string> approved)
+    {
+        var approvalChanged = !approved.SequenceEqual(node.ApprovedRoutes, StringComparer.Ordinal);
+        NodeStore.SetRoutes(c, tx, node.ClusterId, node.NodeId, advertised, approved);
+        if (approvalChanged)
+        {
+            new PkiService(context).ResignIfEnrolled(c, tx, node.ClusterId, node.NodeId);
+        }
+        return (ToRoutes(node with { Routes = advertised, ApprovedRoutes = approved }), approvalChanged);
+    }
+
+    private static List<NodeRoutes> RoutedNodes(IEnumerable<NodeRow> nodes) => nodes.Where(n => n.Routes.Count > 0).Select(ToRoutes).ToList();
 
     public TopologyResponse Topology(Guid clusterId) => context.Database.Read(c =>
     {
@@ -157,11 +201,12 @@ public sealed class NodeService(ServiceContext context)
         return new TopologyResponse(
             nodes.Where(n => n.IsLighthouse).Select(n => new TopologyNode(n.NodeId, n.Name, n.OverlayIp, n.PublicIp, n.LighthousePort)).ToList(),
             nodes.Where(n => n.IsRelay).Select(n => new TopologyNode(n.NodeId, n.Name, n.OverlayIp, n.PublicIp, null)).ToList(),
-            new ControlPlaneLighthouse(cluster.ProvideLighthouse, cluster.LighthousePort));
+            new ControlPlaneLighthouse(cluster.ProvideLighthouse, cluster.LighthousePort),
+            RoutedNodes(nodes));
     });
 
     public static NodeSummary ToSummary(NodeRow n) =>
-        new(n.NodeId, n.Name, n.IsAdmin, n.OverlayIp, n.Mtu, n.IsLighthouse, n.PublicIp, n.LighthousePort, n.IsRelay, n.Routes, n.Groups, n.CreatedAt);
+        new(n.NodeId, n.Name, n.IsAdmin, n.OverlayIp, n.Mtu, n.IsLighthouse, n.PublicIp, n.LighthousePort, n.IsRelay, n.ApprovedRoutes, n.Groups, n.CreatedAt);
 
     /// <summary>Applies one config-affecting change to an existing node and bumps the version, atomically.</summary>
     private NodeSummary Change(Guid clusterId, Guid nodeId, Action<SqliteConnection, SqliteTransaction> change)

@@ -3,6 +3,7 @@ using NebulaGC.Client.Contracts;
 using NebulaGC.Server.Data.Stores;
 using NebulaGC.Server.Domain;
 using NebulaGC.Server.Pki;
+using NebulaGC.Server.Security;
 
 namespace NebulaGC.Server.Services;
 
@@ -124,8 +125,8 @@ public sealed class PkiService(ServiceContext context)
                 new OverlayAddress(System.Net.IPAddress.Parse(node.OverlayIp), prefix), CertificateAuthority.DefaultHostLifetime)
             {
                 Groups = node.Groups,
-                // Peers drop traffic from an unsafe route unless the router's certificate names the subnet.
-                Subnets = node.Routes.Select(OverlayAddress.Parse).ToList(),
+                // Peers drop traffic from an unsafe route unless the router's certificate names the subnet; only approved routes are named.
+                Subnets = node.ApprovedRoutes.Select(OverlayAddress.Parse).ToList(),
             });
         }
         catch (CertificateRequestException ex)
@@ -144,7 +145,7 @@ public sealed class PkiService(ServiceContext context)
         {
             return CertificateAuthority.Load(row.CertificatePem, context.CaKeys.Unprotect(row.PrivateKeyBlob, row.ClusterId.ToString()), context.Time);
         }
-        catch (CaKeyDecryptionException ex)
+        catch (AtRestDecryptionException ex)
         {
             throw new CaKeyUnavailable($"the CA key of cluster {row.ClusterId} cannot be decrypted ({ex.Message}): is NEBULAGC_HMAC_SECRET the one the cluster was created with?", ex);
         }

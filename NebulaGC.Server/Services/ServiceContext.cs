@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using NebulaGC.Server.Bundles;
 using NebulaGC.Server.Data.Stores;
 using NebulaGC.Server.Data;
 using NebulaGC.Server.Pki;
@@ -6,11 +7,11 @@ using NebulaGC.Server.Security;
 
 namespace NebulaGC.Server.Services;
 
-/// <summary>What every service needs: the database, the token hasher, the CA key protector, the clock and the version feed.</summary>
-public sealed record ServiceContext(Database Database, TokenService Tokens, CaKeyProtector CaKeys, TimeProvider Time, ConfigVersionFeed Versions)
+/// <summary>What every service needs: the database, the token hasher, the at-rest protectors (CA keys, uploaded bundles), the clock and the version feed.</summary>
+public sealed record ServiceContext(Database Database, TokenService Tokens, CaKeyProtector CaKeys, BundleProtector Bundles, TimeProvider Time, ConfigVersionFeed Versions)
 {
     public static ServiceContext Create(Database database, HmacSecret secret, TimeProvider time, ConfigVersionFeed versions) =>
-        new(database, new TokenService(secret), new CaKeyProtector(secret.Bytes), time, versions);
+        new(database, new TokenService(secret), new CaKeyProtector(secret.Bytes), new BundleProtector(secret.Bytes), time, versions);
 
     /// <summary>
     /// Runs a change to what the nodes of <paramref name="clusterId"/> render, in one write transaction that also moves the
@@ -28,6 +29,26 @@ public sealed record ServiceContext(Database Database, TokenService Tokens, CaKe
             return (changed, next);
         });
         Versions.Publish(clusterId, version);
+        return (result, version);
+    }
+
+    /// <summary>
+    /// Like <see cref="ChangeConfig{T}"/> for a change that may leave every rendered config as it was (a route that only
+    /// becomes pending): the version moves, in the same transaction, only when <paramref name="change"/> says configs
+    /// changed. Returns the version the cluster is at after the commit.
+    /// </summary>
+    public (T Result, long Version) ChangeConfigWhen<T>(Guid clusterId, Func<SqliteConnection, SqliteTransaction, (T Result, bool ConfigChanged)> change)
+    {
+        var (result, version, changed) = Database.Write((c, tx) =>
+        {
+            var (changedResult, configChanged) = change(c, tx);
+            var after = configChanged ? ClusterStore.BumpVersion(c, tx, clusterId) : ClusterStore.Version(c, tx, clusterId);
+            return (changedResult, after, configChanged);
+        });
+        if (changed)
+        {
+            Versions.Publish(clusterId, version);
+        }
         return (result, version);
     }
 

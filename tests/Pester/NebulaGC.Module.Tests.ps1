@@ -37,7 +37,8 @@ Describe 'The packaged NebulaGC module' {
         $exported | Should -Be ($Manifest.CmdletsToExport | Sort-Object)
         $exported | Should -Contain 'Test-NebulaGCDeployment'
         $exported | Should -Contain 'Install-NebulaGCServer'
-        $exported.Count | Should -Be 19
+        $exported | Should -Contain 'Approve-NebulaGCRoute'
+        $exported.Count | Should -Be 22
     }
 
     It 'ships its templates, format file and generated help' {
@@ -49,6 +50,7 @@ Describe 'The packaged NebulaGC module' {
         Get-FormatData -TypeName 'NebulaGC.PowerShell.Instances.NebulaGCInstance' | Should -Not -BeNullOrEmpty
         Get-FormatData -TypeName 'NebulaGC.PowerShell.Failover.FailoverReport' | Should -Not -BeNullOrEmpty
         Get-FormatData -TypeName 'NebulaGC.PowerShell.Failover.FailoverStep' | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'NebulaGC.Client.Contracts.NodeRoutes' | Should -Not -BeNullOrEmpty
     }
 
     It 'ships only the assemblies it loads: no NebulaGC.Client, no BouncyCastle' {

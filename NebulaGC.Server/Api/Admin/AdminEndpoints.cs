@@ -39,11 +39,19 @@ public static class AdminEndpoints
         group.MapGet("/clusters", (Guid tenant_id, ClusterService clusters) => TypedResults.Ok(clusters.List(tenant_id)));
         group.MapPost("/clusters/firewall", (SetFirewallRequest request, ClusterService clusters) =>
             TypedResults.Ok(clusters.SetFirewall(request.ClusterId, request.Inbound))).WritesState();
+        group.MapPost("/clusters/route-policy", (SetRoutePolicyRequest request, ClusterService clusters) =>
+            TypedResults.Ok(clusters.SetRoutePolicy(request.ClusterId, request.AutoApprove))).WritesState();
         group.MapPost("/clusters/rotate-ca", (RotateCaRequest request, PkiService pki) =>
             TypedResults.Ok(pki.RotateCa(request.ClusterId, request.OverlapSeconds is { } s ? TimeSpan.FromSeconds(s) : null))).WritesState();
 
         group.MapPost("/nodes", (AdminCreateNodeRequest request, NodeService nodes) => TypedResults.Ok(nodes.Create(request))).WritesState();
         group.MapGet("/nodes", (Guid tenant_id, Guid cluster_id, NodeService nodes) => TypedResults.Ok(nodes.List(tenant_id, cluster_id)));
+
+        group.MapGet("/routes", (Guid cluster_id, NodeService nodes) => TypedResults.Ok(nodes.AllRoutes(cluster_id)));
+        group.MapPost("/routes/approve", (AdminRoutesRequest request, NodeService nodes) =>
+            TypedResults.Ok(nodes.ApproveRoutes(request.ClusterId, request.NodeId, request.Routes))).WritesState();
+        group.MapPost("/routes/reject", (AdminRoutesRequest request, NodeService nodes) =>
+            TypedResults.Ok(nodes.RejectRoutes(request.ClusterId, request.NodeId, request.Routes))).WritesState();
 
         return group;
     }

@@ -39,7 +39,7 @@ public static class ApiDocument
         ["Nodes"] = "Admin-node management of the caller's own cluster.",
         ["Cluster"] = "The caller's cluster: its token.",
         ["Config"] = "Config versions and bundles: what a node runs, and external-PKI uploads.",
-        ["Routes"] = "Unsafe routes the nodes advertise.",
+        ["Routes"] = "Unsafe routes the nodes advertise, pending until an admin node approves them or the cluster's auto-approve prefixes cover them.",
         ["Topology"] = "Lighthouses, relays and the control-plane lighthouse setting of the cluster.",
         ["Internal"] = "Instance-to-instance calls between the control-plane servers of one deployment.",
     };

@@ -71,7 +71,8 @@ public static class ClusterStore
         r.ReadBool("provide_lighthouse"),
         r.GetInt32(r.GetOrdinal("lighthouse_port")),
         r.ReadTime("created_at"),
-        StoreJsonContext.FromJson(r.GetString(r.GetOrdinal("firewall_inbound_json"))));
+        StoreJsonContext.FromJson(r.GetString(r.GetOrdinal("firewall_inbound_json"))),
+        StoreJsonContext.FromJson(r.GetString(r.GetOrdinal("route_auto_approve_json"))));
 
     private static PkiMode ReadPkiMode(SqliteDataReader r)
     {
@@ -82,4 +83,8 @@ public static class ClusterStore
     public static void SetFirewallInbound(SqliteConnection c, SqliteTransaction tx, Guid clusterId, IReadOnlyList<string> rules) =>
         c.Execute("UPDATE clusters SET firewall_inbound_json = $rules WHERE cluster_id = $id;", tx,
             ("$rules", StoreJsonContext.ToJson(rules)), ("$id", clusterId.ToDbId()));
+
+    public static void SetRouteAutoApprove(SqliteConnection c, SqliteTransaction tx, Guid clusterId, IReadOnlyList<string> prefixes) =>
+        c.Execute("UPDATE clusters SET route_auto_approve_json = $prefixes WHERE cluster_id = $id;", tx,
+            ("$prefixes", StoreJsonContext.ToJson(prefixes)), ("$id", clusterId.ToDbId()));
 }

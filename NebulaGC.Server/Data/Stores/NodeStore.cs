@@ -8,13 +8,14 @@ public static class NodeStore
 {
     public static void Insert(SqliteConnection c, SqliteTransaction tx, NodeRow node) =>
         c.Execute("""
-            INSERT INTO nodes (node_id, cluster_id, tenant_id, name, token_hash, is_admin, mtu, overlay_ip, groups_json, routes_json,
+            INSERT INTO nodes (node_id, cluster_id, tenant_id, name, token_hash, is_admin, mtu, overlay_ip, groups_json, routes_json, approved_routes_json,
                                is_lighthouse, public_ip, lighthouse_port, is_relay, created_at)
-            VALUES ($id, $cluster, $tenant, $name, $hash, $admin, $mtu, $ip, $groups, $routes, $lh, $pub, $lhport, $relay, $at);
+            VALUES ($id, $cluster, $tenant, $name, $hash, $admin, $mtu, $ip, $groups, $routes, $approved, $lh, $pub, $lhport, $relay, $at);
             """, tx,
             ("$id", node.NodeId.ToDbId()), ("$cluster", node.ClusterId.ToDbId()), ("$tenant", node.TenantId.ToDbId()),
             ("$name", node.Name), ("$hash", node.TokenHash), ("$admin", node.IsAdmin ? 1 : 0), ("$mtu", node.Mtu),
             ("$ip", node.OverlayIp), ("$groups", StoreJsonContext.ToJson(node.Groups)), ("$routes", StoreJsonContext.ToJson(node.Routes)),
+            ("$approved", StoreJsonContext.ToJson(node.ApprovedRoutes)),
             ("$lh", node.IsLighthouse ? 1 : 0), ("$pub", node.PublicIp), ("$lhport", node.LighthousePort), ("$relay", node.IsRelay ? 1 : 0),
             ("$at", node.CreatedAt.ToDbTime()));
 
@@ -55,9 +56,10 @@ public static class NodeStore
         c.Execute("UPDATE nodes SET is_relay = $relay WHERE cluster_id = $cluster AND node_id = $id;", tx,
             ("$relay", isRelay ? 1 : 0), ("$cluster", clusterId.ToDbId()), ("$id", nodeId.ToDbId()));
 
-    public static void SetRoutes(SqliteConnection c, SqliteTransaction tx, Guid clusterId, Guid nodeId, IReadOnlyList<string> routes) =>
-        c.Execute("UPDATE nodes SET routes_json = $routes WHERE cluster_id = $cluster AND node_id = $id;", tx,
-            ("$routes", StoreJsonContext.ToJson(routes)), ("$cluster", clusterId.ToDbId()), ("$id", nodeId.ToDbId()));
+    /// <summary>Stores what the node advertises and which of it is approved (a subset).</summary>
+    public static void SetRoutes(SqliteConnection c, SqliteTransaction tx, Guid clusterId, Guid nodeId, IReadOnlyList<string> advertised, IReadOnlyList<string> approved) =>
+        c.Execute("UPDATE nodes SET routes_json = $routes, approved_routes_json = $approved WHERE cluster_id = $cluster AND node_id = $id;", tx,
+            ("$routes", StoreJsonContext.ToJson(advertised)), ("$approved", StoreJsonContext.ToJson(approved)), ("$cluster", clusterId.ToDbId()), ("$id", nodeId.ToDbId()));
 
     public static bool Delete(SqliteConnection c, SqliteTransaction tx, Guid clusterId, Guid nodeId) =>
         c.Execute("DELETE FROM nodes WHERE cluster_id = $cluster AND node_id = $id;", tx, ("$cluster", clusterId.ToDbId()), ("$id", nodeId.ToDbId())) == 1;
@@ -84,6 +86,7 @@ public static class NodeStore
         r.GetString(r.GetOrdinal("overlay_ip")),
         StoreJsonContext.FromJson(r.GetString(r.GetOrdinal("groups_json"))),
         StoreJsonContext.FromJson(r.GetString(r.GetOrdinal("routes_json"))),
+        StoreJsonContext.FromJson(r.GetString(r.GetOrdinal("approved_routes_json"))),
         r.ReadBool("is_lighthouse"),
         r.ReadNullableString("public_ip"),
         r.IsDBNull(r.GetOrdinal("lighthouse_port")) ? null : r.GetInt32(r.GetOrdinal("lighthouse_port")),

@@ -17,8 +17,13 @@ public sealed record ClusterRow(
     bool ProvideLighthouse,
     int LighthousePort,
     DateTimeOffset CreatedAt,
-    IReadOnlyList<string>? FirewallInbound = null);
+    IReadOnlyList<string>? FirewallInbound = null,
+    IReadOnlyList<string>? RouteAutoApprove = null);
 
+/// <summary>
+/// <c>Routes</c> are what the node advertises; <c>ApprovedRoutes</c>, always a subset of them, are the ones configs and
+/// certificates carry. The rest are pending.
+/// </summary>
 public sealed record NodeRow(
     Guid NodeId,
     Guid ClusterId,
@@ -30,6 +35,7 @@ public sealed record NodeRow(
     string OverlayIp,
     IReadOnlyList<string> Groups,
     IReadOnlyList<string> Routes,
+    IReadOnlyList<string> ApprovedRoutes,
     bool IsLighthouse,
     string? PublicIp,
     int? LighthousePort,

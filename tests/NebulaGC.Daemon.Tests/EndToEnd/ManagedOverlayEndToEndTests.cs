@@ -171,16 +171,18 @@ public sealed class ManagedOverlayEndToEndTests(ManagedOverlayFixture mesh, Xuni
     }
 
     [Fact]
-    public async Task A_route_advertised_by_one_node_reaches_the_other_nodes_nebula_and_reports_the_delay()
+    public async Task A_route_one_node_advertises_reaches_the_other_nodes_nebula_once_an_admin_approves_it_and_reports_the_delay()
     {
         await HealthyAsync();
         string tunA = mesh.TunDevice(mesh.A);
         string route = NamespaceNetwork.Exec(mesh.A.Namespace, "ip", "route", "show", "10.99.7.0/24").Stdout.Contains(tunA) ? "10.99.8.0/24" : "10.99.7.0/24";
 
-        var applied = await TimeUntilAsync(() => mesh.CallAsync(mesh.B, HttpMethod.Post, "v1/routes", new RoutesRequest([route])),
+        // B advertises (pending: no config changes), then A, the admin node, approves: that is the change daemons apply.
+        await mesh.CallAsync(mesh.B, HttpMethod.Post, "v1/routes", new RoutesRequest([route]));
+        var applied = await TimeUntilAsync(() => mesh.CallAsync(mesh.A, HttpMethod.Post, $"v1/routes/{mesh.B.NodeId}/approve", new RoutesRequest([route])),
             () => NamespaceNetwork.Exec(mesh.A.Namespace, "ip", "route", "show", route).Stdout.Contains(tunA));
 
-        output.WriteLine($"managed PKI: route {route} via node B on node A's nebula {applied.TotalMilliseconds:0} ms after POST /v1/routes returned (nebula restart)");
+        output.WriteLine($"managed PKI: route {route} via node B on node A's nebula {applied.TotalMilliseconds:0} ms after POST /v1/routes/{{id}}/approve returned (nebula restart)");
         await HealthyAsync();
     }
 

@@ -129,13 +129,26 @@ public sealed class ManagedPkiTests : ServerTestBase
     }
 
     [Fact]
-    public async Task A_route_one_node_advertises_appears_in_the_others_unsafe_routes()
+    public async Task A_route_one_node_advertises_reaches_the_others_unsafe_routes_and_its_certificate_only_once_approved()
     {
         var router = await Server.CreateNodeAsync(Admin, "router");
         await EnrollAsync(router);
         var (adminKey, _) = await EnrollAsync(Admin);
-        using (await Server.PostJsonAsync("/v1/routes", router, """{"routes":["192.168.77.0/24"]}"""))
+        using (var advertise = await Server.PostJsonAsync("/v1/routes", router, """{"routes":["192.168.77.0/24"]}"""))
         {
+            Assert.Equal(["192.168.77.0/24"], (await advertise.ReadAsync(ContractsJsonContext.Default.NodeRoutes)).Pending);
+        }
+        Assert.DoesNotContain("192.168.77.0/24", (await Server.BundleFilesAsync(Admin))["config.yml"]);
+        using (var certDir = new TempDirectory())
+        {
+            certDir.Write("host.crt", (await Server.BundleFilesAsync(router))["host.crt"]);
+            var pending = JsonDocument.Parse(NebulaTools.NebulaCert(certDir.Path, "print", "-json", "-path", "host.crt").Stdout).RootElement;
+            Assert.Empty(pending.GetProperty("details").GetProperty("subnets").EnumerateArray());
+        }
+
+        using (var approve = await Server.PostJsonAsync($"/v1/routes/{router.NodeId}/approve", Admin, """{"routes":["192.168.77.0/24"]}"""))
+        {
+            Assert.Equal(["192.168.77.0/24"], (await approve.ReadAsync(ContractsJsonContext.Default.NodeRoutes)).Approved);
         }
         var adminFiles = await Server.BundleFilesAsync(Admin);
         Assert.Contains("192.168.77.0/24", adminFiles["config.yml"]);

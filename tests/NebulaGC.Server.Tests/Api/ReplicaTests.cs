@@ -69,6 +69,8 @@ public sealed class ReplicaTests : IAsyncLifetime
             (HttpMethod.Post, "/v1/cluster/token", "{}"),
             (HttpMethod.Post, "/v1/config/bundle", ""),
             (HttpMethod.Post, "/v1/routes", """{"routes":[]}"""),
+            (HttpMethod.Post, $"/v1/routes/{node.NodeId}/approve", """{"routes":["192.168.1.0/24"]}"""),
+            (HttpMethod.Post, $"/v1/routes/{node.NodeId}/reject", """{"routes":["192.168.1.0/24"]}"""),
         };
         foreach (var (method, path, body) in writes)
         {
@@ -83,6 +85,10 @@ public sealed class ReplicaTests : IAsyncLifetime
         Assert.Equal(2, superAdmin.ListNodes(_admin.TenantId, _admin.ClusterId).Count);
         var refused = Assert.Throws<CliError>(() => superAdmin.CreateTenant("nope"));
         Assert.Equal("replica is read-only; run on the master", refused.Message);
+        var refusedPolicy = Assert.Throws<CliError>(() => superAdmin.SetRoutePolicy(new SetRoutePolicyRequest(_admin.ClusterId, ["192.168.0.0/16"])));
+        Assert.Equal("replica is read-only; run on the master", refusedPolicy.Message);
+        var refusedApproval = Assert.Throws<CliError>(() => superAdmin.ApproveRoutes(new AdminRoutesRequest(_admin.ClusterId, node.NodeId, ["192.168.1.0/24"])));
+        Assert.Equal("replica is read-only; run on the master", refusedApproval.Message);
 
         Assert.Equal(fingerprint, DatabaseFingerprint());
     }

@@ -8,23 +8,33 @@ public sealed class RoutesAndTopologyTests : ServerTestBase
     private static ContractsJsonContext Json => ContractsJsonContext.Default;
 
     [Fact]
-    public async Task A_node_sets_reads_and_clears_its_routes_and_every_node_sees_all_routes()
+    public async Task A_node_sets_reads_and_clears_its_routes_and_every_node_sees_them_pending_then_approved()
     {
         var router = await Server.CreateNodeAsync(Admin, "router");
         var other = await Server.CreateNodeAsync(Admin, "other");
         var before = ClusterVersion();
         using var set = await Server.PostJsonAsync("/v1/routes", router, """{"routes":["192.168.20.0/24","10.10.0.0/16","192.168.20.0/24"]}""");
-        Assert.Equal(["10.10.0.0/16", "192.168.20.0/24"], (await set.ReadAsync(Json.NodeRoutes)).Routes);
-        Assert.Equal(before + 1, ClusterVersion());
+        var advertised = await set.ReadAsync(Json.NodeRoutes);
+        Assert.Equal(["10.10.0.0/16", "192.168.20.0/24"], advertised.Advertised);
+        Assert.Equal(["10.10.0.0/16", "192.168.20.0/24"], advertised.Pending);
+        Assert.Empty(advertised.Routes);
+        Assert.Equal(before, ClusterVersion());
 
+        using (var approve = await Server.PostJsonAsync($"/v1/routes/{router.NodeId}/approve", Admin, """{"routes":["10.10.0.0/16","192.168.20.0/24"]}"""))
+        {
+            Assert.Equal(["10.10.0.0/16", "192.168.20.0/24"], (await approve.ReadAsync(Json.NodeRoutes)).Routes);
+        }
+        Assert.Equal(before + 1, ClusterVersion());
         using var own = await Server.GetAsync("/v1/routes", router);
-        Assert.Equal(["10.10.0.0/16", "192.168.20.0/24"], (await own.ReadAsync(Json.NodeRoutes)).Routes);
+        Assert.Equal(["10.10.0.0/16", "192.168.20.0/24"], (await own.ReadAsync(Json.NodeRoutes)).Approved);
         using var all = await Server.GetAsync("/v1/routes/all", other);
         var entry = Assert.Single((await all.ReadAsync(Json.AllRoutesResponse)).Nodes);
         Assert.Equal(router.NodeId, entry.NodeId);
+        Assert.Equal(["10.10.0.0/16", "192.168.20.0/24"], entry.Routes);
 
         using var clear = await Server.PostJsonAsync("/v1/routes", router, """{"routes":[]}""");
-        Assert.Empty((await clear.ReadAsync(Json.NodeRoutes)).Routes);
+        Assert.Empty((await clear.ReadAsync(Json.NodeRoutes)).Advertised);
+        Assert.Equal(before + 2, ClusterVersion());
         using var none = await Server.GetAsync("/v1/routes/all", other);
         Assert.Empty((await none.ReadAsync(Json.AllRoutesResponse)).Nodes);
     }

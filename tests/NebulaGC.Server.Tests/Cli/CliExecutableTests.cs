@@ -130,6 +130,48 @@ public sealed class CliExecutableTests : IDisposable
     }
 
     [Fact]
+    public async Task Route_commands_list_approve_and_reject_and_route_policy_approves_what_it_covers()
+    {
+        Assert.Equal(0, (await ServerProcess.RunAsync(["migrate", "--db", Db], Env())).ExitCode);
+        var context = NebulaGC.Server.Services.ServiceContext.Create(new NebulaGC.Server.Data.Database(Db, readOnly: false),
+            NebulaGC.Server.Security.HmacSecret.FromString(TestServer.Secret), TimeProvider.System, new NebulaGC.Server.Services.ConfigVersionFeed());
+        var tenant = new NebulaGC.Server.Services.TenantService(context).Create("acme");
+        var cluster = new NebulaGC.Server.Services.ClusterService(context).Create(new NebulaGC.Client.Contracts.CreateClusterRequest(tenant.TenantId, "net", null, "external", false, null));
+        var nodes = new NebulaGC.Server.Services.NodeService(context);
+        var router = nodes.Create(new NebulaGC.Client.Contracts.AdminCreateNodeRequest(tenant.TenantId, cluster.ClusterId, "router", false, null, null, null));
+        nodes.SetRoutes(cluster.ClusterId, router.NodeId, ["192.168.1.0/24", "192.168.2.0/24", "0.0.0.0/0"]);
+        string[] scope = ["--cluster-id", cluster.ClusterId.ToString(), "--db", Db];
+
+        var list = await ServerProcess.RunAsync(["route", "list", .. scope], Env());
+        Assert.True(list.ExitCode == 0, list.Stderr);
+        Assert.Contains("PENDING", list.Stdout);
+        Assert.Contains("0.0.0.0/0,192.168.1.0/24,192.168.2.0/24", list.Stdout);
+
+        var approve = await ServerProcess.RunAsync(["route", "approve", "--node-id", router.NodeId.ToString(), "--cidr", "0.0.0.0/0,192.168.1.0/24", "--output", "json", .. scope], Env());
+        Assert.True(approve.ExitCode == 0, approve.Stderr);
+        var approved = JsonDocument.Parse(approve.Stdout).RootElement;
+        Assert.Equal(["0.0.0.0/0", "192.168.1.0/24"], approved.GetProperty("approved").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["192.168.2.0/24"], approved.GetProperty("pending").EnumerateArray().Select(e => e.GetString()));
+
+        var notAdvertised = await ServerProcess.RunAsync(["route", "approve", "--node-id", router.NodeId.ToString(), "--cidr", "10.9.0.0/16", .. scope], Env());
+        Assert.Equal(1, notAdvertised.ExitCode);
+        Assert.Contains("10.9.0.0/16", notAdvertised.Stderr);
+
+        var policy = await ServerProcess.RunAsync(["cluster", "route-policy", "--auto-approve", "192.168.0.0/16", "--output", "json", .. scope], Env());
+        Assert.True(policy.ExitCode == 0, policy.Stderr);
+        var approvedNow = JsonDocument.Parse(policy.Stdout).RootElement.GetProperty("approved_now");
+        Assert.Equal(["0.0.0.0/0", "192.168.1.0/24", "192.168.2.0/24"], approvedNow[0].GetProperty("approved").EnumerateArray().Select(e => e.GetString()));
+
+        var everything = await ServerProcess.RunAsync(["cluster", "route-policy", "--auto-approve", "0.0.0.0/0", .. scope], Env());
+        Assert.Equal(1, everything.ExitCode);
+        Assert.Contains("0.0.0.0/0", everything.Stderr);
+
+        var reject = await ServerProcess.RunAsync(["route", "reject", "--node-id", router.NodeId.ToString(), "--cidr", "0.0.0.0/0", "--output", "json", .. scope], Env());
+        Assert.True(reject.ExitCode == 0, reject.Stderr);
+        Assert.Equal(["0.0.0.0/0"], JsonDocument.Parse(reject.Stdout).RootElement.GetProperty("pending").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
     public async Task Mutating_command_on_an_unmigrated_database_says_to_migrate()
     {
         var result = await ServerProcess.RunAsync(["tenant", "create", "--name", "x", "--db", Db], Env());

@@ -136,7 +136,7 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_advertised_route_reaches_the_others_unsafe_routes_and_the_advertisers_certificate_and_carries_traffic()
+    public async Task An_approved_route_reaches_the_others_unsafe_routes_and_the_advertisers_certificate_and_carries_traffic()
     {
         const string route = "198.51.100.0/24";
         const string behindA = "198.51.100.7";
@@ -147,10 +147,14 @@ public sealed class ManagedOverlayTests : IAsyncLifetime
         {
             Assert.True(advertise.IsSuccessStatusCode, await advertise.Content.ReadAsStringAsync());
         }
+        using (var approve = await _server.PostJsonAsync($"/v1/routes/{a.Credentials.NodeId}/approve", _admin, JsonSerializer.Serialize(new RoutesRequest([route]), Json.RoutesRequest)))
+        {
+            Assert.True(approve.IsSuccessStatusCode, await approve.Content.ReadAsStringAsync());
+        }
         foreach (var node in new[] { lighthouse, a, b })
         {
             await DownloadBundleAsync(node);
-            Assert.True(node.Version > before, $"{node.Name}'s bundle version did not move past {before} after the route was advertised");
+            Assert.True(node.Version > before, $"{node.Name}'s bundle version did not move past {before} after the route was approved");
         }
 
         foreach (var other in new[] { lighthouse, b })

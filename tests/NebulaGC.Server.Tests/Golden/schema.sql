@@ -32,7 +32,7 @@ CREATE TABLE clusters (
     previous_token_expires_at   TEXT,
     provide_lighthouse          INTEGER NOT NULL DEFAULT 0,
     lighthouse_port             INTEGER NOT NULL DEFAULT 4242,
-    created_at                  TEXT NOT NULL, firewall_inbound_json TEXT NOT NULL DEFAULT '[]',
+    created_at                  TEXT NOT NULL, firewall_inbound_json TEXT NOT NULL DEFAULT '[]', route_auto_approve_json TEXT NOT NULL DEFAULT '[]',
     UNIQUE (tenant_id, name)
 );
 
@@ -44,7 +44,7 @@ CREATE TABLE config_bundles (
     sha256               TEXT NOT NULL,
     size_bytes           INTEGER NOT NULL,
     uploaded_by_node_id  TEXT NOT NULL,
-    uploaded_at          TEXT NOT NULL,
+    uploaded_at          TEXT NOT NULL, encrypted INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (cluster_id, version)
 );
 
@@ -90,7 +90,7 @@ CREATE TABLE nodes (
     public_ip        TEXT,
     lighthouse_port  INTEGER,
     is_relay         INTEGER NOT NULL DEFAULT 0,
-    created_at       TEXT NOT NULL,
+    created_at       TEXT NOT NULL, approved_routes_json TEXT NOT NULL DEFAULT '[]',
     UNIQUE (cluster_id, name),
     UNIQUE (cluster_id, overlay_ip)
 );

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using NebulaGC.Server.Pki;
+using NebulaGC.Server.Security;
 
 namespace NebulaGC.Server.Tests.Pki;
 
@@ -37,7 +38,7 @@ public sealed class CaKeyProtectorTests
     {
         byte[] blob = new CaKeyProtector(ServerSecret).Protect(RandomNumberGenerator.GetBytes(64), ClusterId);
 
-        var failure = Assert.Throws<CaKeyDecryptionException>(() => new CaKeyProtector(RandomNumberGenerator.GetBytes(32)).Unprotect(blob, ClusterId));
+        var failure = Assert.Throws<AtRestDecryptionException>(() => new CaKeyProtector(RandomNumberGenerator.GetBytes(32)).Unprotect(blob, ClusterId));
 
         Assert.Contains("NEBULAGC_HMAC_SECRET differs", failure.Message, StringComparison.Ordinal);
     }
@@ -48,7 +49,7 @@ public sealed class CaKeyProtectorTests
         var protector = new CaKeyProtector(ServerSecret);
         byte[] blob = protector.Protect(RandomNumberGenerator.GetBytes(64), ClusterId);
 
-        Assert.Throws<CaKeyDecryptionException>(() => protector.Unprotect(blob, "another-cluster"));
+        Assert.Throws<AtRestDecryptionException>(() => protector.Unprotect(blob, "another-cluster"));
     }
 
     [Theory]
@@ -62,13 +63,13 @@ public sealed class CaKeyProtectorTests
         byte[] blob = protector.Protect(RandomNumberGenerator.GetBytes(64), ClusterId);
         blob[tamperedByte] ^= 0x01;
 
-        Assert.Throws<CaKeyDecryptionException>(() => protector.Unprotect(blob, ClusterId));
+        Assert.Throws<AtRestDecryptionException>(() => protector.Unprotect(blob, ClusterId));
     }
 
     [Fact]
     public void Unprotect_OfATruncatedBlob_Fails()
     {
-        Assert.Throws<CaKeyDecryptionException>(() => new CaKeyProtector(ServerSecret).Unprotect(new byte[10], ClusterId));
+        Assert.Throws<AtRestDecryptionException>(() => new CaKeyProtector(ServerSecret).Unprotect(new byte[10], ClusterId));
     }
 
     [Fact]

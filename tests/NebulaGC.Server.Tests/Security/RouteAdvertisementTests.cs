@@ -4,16 +4,18 @@ using NebulaGC.Server.Tests.Api;
 
 namespace NebulaGC.Server.Tests.Security;
 
-/// <summary>Issue 15 #5: a node may not advertise a route that covers overlay addresses, nor a default route.</summary>
+/// <summary>
+/// Issue 15 #5: a node may not advertise a route that covers overlay addresses; a default route it may advertise, but it
+/// stays pending until an admin approves it (<see cref="Api.RouteApprovalTests"/>).
+/// </summary>
 public sealed class RouteAdvertisementTests : ServerTestBase
 {
     [Theory]
-    [InlineData("0.0.0.0/0")]
     [InlineData("10.42.0.0/16")]
     [InlineData("10.42.7.0/24")]
     [InlineData("10.42.0.17/32")]
     [InlineData("10.0.0.0/8")]
-    public async Task A_route_over_the_overlay_or_a_default_route_is_400_and_reaches_no_other_node(string route)
+    public async Task A_route_over_the_overlay_is_400_and_reaches_no_other_node(string route)
     {
         var router = await Server.CreateNodeAsync(Admin, "router");
         var before = ClusterVersion();
@@ -30,6 +32,18 @@ public sealed class RouteAdvertisementTests : ServerTestBase
     {
         var router = await Server.CreateNodeAsync(Admin, "router");
         using var response = await Server.PostJsonAsync("/v1/routes", router, """{"routes":["10.43.0.0/16","192.168.1.0/24"]}""");
-        Assert.Equal(["10.43.0.0/16", "192.168.1.0/24"], (await response.ReadAsync(ContractsJsonContext.Default.NodeRoutes)).Routes);
+        Assert.Equal(["10.43.0.0/16", "192.168.1.0/24"], (await response.ReadAsync(ContractsJsonContext.Default.NodeRoutes)).Advertised);
+    }
+
+    [Fact]
+    public async Task A_default_route_from_any_node_is_accepted_as_pending_and_reaches_no_other_node()
+    {
+        var router = await Server.CreateNodeAsync(Admin, "router");
+        var before = ClusterVersion();
+        using var response = await Server.PostJsonAsync("/v1/routes", router, """{"routes":["0.0.0.0/0"]}""");
+        var routes = await response.ReadAsync(ContractsJsonContext.Default.NodeRoutes);
+        Assert.Equal(["0.0.0.0/0"], routes.Pending);
+        Assert.Empty(routes.Routes);
+        Assert.Equal(before, ClusterVersion());
     }
 }
