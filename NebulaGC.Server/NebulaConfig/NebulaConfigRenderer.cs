@@ -36,7 +36,13 @@ public static class NebulaConfigRenderer
     }
 
     /// <summary>Renders with peers already resolved (the bundle builder resolves them once for both files).</summary>
-    internal static string Render(NebulaConfigInput input, NebulaPeers peers)
+    internal static string Render(NebulaConfigInput input, NebulaPeers peers) => Write(input, peers).ToString();
+
+    /// <summary>Renders as UTF-8 into a buffer rented from <paramref name="pool"/>, which the caller returns.</summary>
+    internal static ArraySegment<byte> RenderUtf8(NebulaConfigInput input, NebulaPeers peers, System.Buffers.ArrayPool<byte> pool) =>
+        Write(input, peers).ToUtf8(pool);
+
+    private static YamlBlockWriter Write(NebulaConfigInput input, NebulaPeers peers)
     {
         NebulaNodeSettings node = input.Node;
         RequireMtu(node.Mtu, "node MTU");
@@ -105,7 +111,7 @@ public static class NebulaConfigRenderer
         yaml.EndMapping();
 
         WriteFirewall(yaml, input.ExtraFirewallRules);
-        return yaml.ToString();
+        return yaml;
     }
 
     private static void WriteTun(YamlBlockWriter yaml, NebulaNodeSettings node, IReadOnlyList<NebulaUnsafeRoute> unsafeRoutes)

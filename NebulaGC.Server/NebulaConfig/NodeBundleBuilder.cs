@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace NebulaGC.Server.NebulaConfig;
@@ -23,13 +24,22 @@ public static class NodeBundleBuilder
         ArgumentException.ThrowIfNullOrEmpty(caCertificatesPem);
         ArgumentException.ThrowIfNullOrEmpty(hostCertificatePem);
         NebulaPeers peers = NebulaPeers.Resolve(input);
-        return NebulaBundleWriter.Write(
-            [
-                new NebulaBundleFile(ConfigFileName, Encoding.UTF8.GetBytes(NebulaConfigRenderer.Render(input, peers))),
-                new NebulaBundleFile(NebulaConfigRenderer.CaFileName, Encoding.UTF8.GetBytes(caCertificatesPem)),
-                new NebulaBundleFile(NebulaConfigRenderer.CertificateFileName, Encoding.UTF8.GetBytes(hostCertificatePem)),
-                new NebulaBundleFile(LighthousesJson.FileName, LighthousesJson.Render(peers)),
-            ],
-            modificationTime);
+        // Packed straight from a pooled buffer: a large cluster's config.yml is no new large-object allocation per render.
+        ArraySegment<byte> config = NebulaConfigRenderer.RenderUtf8(input, peers, ArrayPool<byte>.Shared);
+        try
+        {
+            return NebulaBundleWriter.Write(
+                [
+                    new NebulaBundleFile(ConfigFileName, config),
+                    new NebulaBundleFile(NebulaConfigRenderer.CaFileName, Encoding.UTF8.GetBytes(caCertificatesPem)),
+                    new NebulaBundleFile(NebulaConfigRenderer.CertificateFileName, Encoding.UTF8.GetBytes(hostCertificatePem)),
+                    new NebulaBundleFile(LighthousesJson.FileName, LighthousesJson.Render(peers)),
+                ],
+                modificationTime);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(config.Array!);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -18,13 +19,21 @@ internal sealed class YamlBlockWriter
 {
     private const int IndentStep = 2;
 
+    // A large cluster's config is 100k+ characters: a builder and buffers that size live on the large-object heap, and
+    // allocating them per render brought a full collection every few renders. Each thread keeps one builder instead.
+    [ThreadStatic]
+    private static StringBuilder? cachedText;
+
     private readonly StringBuilder text;
     private int indent;
     private bool itemStartPending;
 
     public YamlBlockWriter(int capacity)
     {
-        text = new StringBuilder(capacity);
+        text = cachedText ?? new StringBuilder(capacity);
+        cachedText = null;
+        text.Clear();
+        text.EnsureCapacity(capacity);
     }
 
     /// <summary>Writes <c>key:</c> and opens a nested mapping; close it with <see cref="EndMapping"/>.</summary>
@@ -100,6 +109,26 @@ internal sealed class YamlBlockWriter
     public void EndSequenceItem() => indent -= IndentStep;
 
     public override string ToString() => text.ToString();
+
+    /// <summary>
+    /// The document as UTF-8 in a buffer rented from <paramref name="pool"/> (the caller returns it), without the
+    /// intermediate string; the builder goes back to this thread's cache, so the writer must not be used afterwards.
+    /// </summary>
+    public ArraySegment<byte> ToUtf8(ArrayPool<byte> pool)
+    {
+        byte[] buffer = pool.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        // One encoder across chunks: a surrogate pair split between two chunks is still encoded as one character.
+        Encoder encoder = Encoding.UTF8.GetEncoder();
+        int written = 0;
+        foreach (ReadOnlyMemory<char> chunk in text.GetChunks())
+        {
+            written += encoder.GetBytes(chunk.Span, buffer.AsSpan(written), flush: false);
+        }
+        written += encoder.GetBytes(ReadOnlySpan<char>.Empty, buffer.AsSpan(written), flush: true);
+        text.Clear();
+        cachedText = text;
+        return new ArraySegment<byte>(buffer, 0, written);
+    }
 
     private void WriteKey(string key, bool quoteKey)
     {
