@@ -9,7 +9,7 @@ namespace NebulaGC.PowerShell.Commands;
 /// <summary>Install-NebulaGCDaemon: installs the node agent nebulagc on this host, joined to one cluster, and waits until it applied a config.</summary>
 [Cmdlet(VerbsLifecycle.Install, "NebulaGCDaemon", SupportsShouldProcess = true, DefaultParameterSetName = CredentialSet)]
 [OutputType(typeof(InstallReport))]
-public sealed class InstallNebulaGCDaemonCommand : SettingsCmdletBase
+public sealed class InstallNebulaGCDaemonCommand : HostCmdletBase
 {
     public const string CredentialSet = "Credential";
     public const string TokenFileSet = "TokenFile";
@@ -65,16 +65,6 @@ public sealed class InstallNebulaGCDaemonCommand : SettingsCmdletBase
     public string? NebulaPath { get; set; }
 
     [Parameter]
-    public string? ConfigDir { get; set; }
-
-    [Parameter]
-    public string? BinDir { get; set; }
-
-    [Parameter]
-    [RenderInput]
-    public string? Root { get; set; }
-
-    [Parameter]
     [RenderInput]
     public SwitchParameter NoStart { get; set; }
 
@@ -107,7 +97,7 @@ public sealed class InstallNebulaGCDaemonCommand : SettingsCmdletBase
             Settings = settings,
             ControlPlaneUrls = ControlPlaneUrl,
             Cluster = new DaemonCluster(ClusterName, TenantId.ToString(), ClusterId.ToString(), parsedNodeId.ToString(), nodeToken, clusterToken),
-            Root = Root is null ? null : GetUnresolvedProviderPathFromPSPath(Root),
+            Root = RootDirectory,
             TemplatePath = TemplateDirectory,
             NoStart = NoStart,
             AppliedTimeout = TimeSpan.FromSeconds(AppliedTimeoutSeconds),

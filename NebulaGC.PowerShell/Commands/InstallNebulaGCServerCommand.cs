@@ -7,7 +7,7 @@ namespace NebulaGC.PowerShell.Commands;
 /// <summary>Install-NebulaGCServer: installs, reconfigures or upgrades nebulagc-server on this host (or stages it under -Root).</summary>
 [Cmdlet(VerbsLifecycle.Install, "NebulaGCServer", SupportsShouldProcess = true)]
 [OutputType(typeof(InstallReport))]
-public sealed class InstallNebulaGCServerCommand : SettingsCmdletBase
+public sealed class InstallNebulaGCServerCommand : HostCmdletBase
 {
     /// <summary>The release archive (nebulagc-&lt;version&gt;-linux-x64.tar.gz) or its unpacked folder.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -37,12 +37,6 @@ public sealed class InstallNebulaGCServerCommand : SettingsCmdletBase
     [Parameter]
     public string? DataDir { get; set; }
 
-    [Parameter]
-    public string? ConfigDir { get; set; }
-
-    [Parameter]
-    public string? BinDir { get; set; }
-
     /// <summary>Create the first tenant, cluster and admin node once the server is ready.</summary>
     [Parameter]
     [RenderInput]
@@ -60,11 +54,6 @@ public sealed class InstallNebulaGCServerCommand : SettingsCmdletBase
     [RenderInput]
     public string AdminNodeName { get; set; } = "admin";
 
-    /// <summary>Stage the install under this directory instead of the live host: no service is touched.</summary>
-    [Parameter]
-    [RenderInput]
-    public string? Root { get; set; }
-
     [Parameter]
     [RenderInput]
     public SwitchParameter NoStart { get; set; }
@@ -80,7 +69,7 @@ public sealed class InstallNebulaGCServerCommand : SettingsCmdletBase
         {
             Source = GetUnresolvedProviderPathFromPSPath(Source),
             Settings = BuildSettings(),
-            Root = Root is null ? null : GetUnresolvedProviderPathFromPSPath(Root),
+            Root = RootDirectory,
             TemplatePath = TemplateDirectory,
             NoStart = NoStart,
             Bootstrap = Bootstrap ? new BootstrapRequest(TenantName, ClusterName, AdminNodeName) : null,

@@ -1,40 +1,19 @@
 using System.Management.Automation;
 using NebulaGC.PowerShell.Install;
+using NebulaGC.PowerShell.Rendering;
 
 namespace NebulaGC.PowerShell.Commands;
 
 /// <summary>Uninstall-NebulaGCServer: stops, disables and removes the unit and the command; data, secrets and credentials stay unless -RemoveData.</summary>
 [Cmdlet(VerbsLifecycle.Uninstall, "NebulaGCServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(InstallReport))]
-public sealed class UninstallNebulaGCServerCommand : SettingsCmdletBase
+public sealed class UninstallNebulaGCServerCommand : UninstallCmdletBase
 {
-    /// <summary>Also delete the data, secrets and credentials.</summary>
-    [Parameter]
-    [RenderInput]
-    public SwitchParameter RemoveData { get; set; }
-
-    [Parameter]
-    public string? ConfigDir { get; set; }
-
-    [Parameter]
-    public string? BinDir { get; set; }
-
     [Parameter]
     public string? DataDir { get; set; }
 
     [Parameter]
-    public NebulaGC.PowerShell.Rendering.ServerRole Role { get; set; }
+    public ServerRole Role { get; set; }
 
-    [Parameter]
-    [RenderInput]
-    public string? Root { get; set; }
-
-    protected override void ProcessRecordCore() =>
-        WriteObject(new Uninstaller(new Systemctl(), Reporter).Uninstall(new UninstallRequest
-        {
-            Component = InstallComponent.Server,
-            Settings = BuildSettings(),
-            Root = Root is null ? null : GetUnresolvedProviderPathFromPSPath(Root),
-            RemoveData = RemoveData,
-        }));
+    protected override InstallComponent Component => InstallComponent.Server;
 }

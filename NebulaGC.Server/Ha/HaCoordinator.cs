@@ -190,7 +190,7 @@ public sealed class HaCoordinator(Database database, RoleState role, ReplicaServ
             var freshSince = time.GetUtcNow() - 3 * options.HeartbeatInterval;
             if (recorded.Value.Registry.Any(r => r.InstanceId == id && r.LastSeenAt > freshSince))
             {
-                return new PeerMaster(state.MasterUrl ?? "", id, state.Epoch);
+                return new PeerMaster(state.MasterUrl, id, state.Epoch);
             }
             if (state.MasterUrl is { } url)
             {

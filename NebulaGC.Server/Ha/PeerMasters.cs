@@ -5,8 +5,11 @@ using NebulaGC.Server.Configuration;
 
 namespace NebulaGC.Server.Ha;
 
-/// <summary>Another instance that answered <c>/v1/check-master</c> as master.</summary>
-public sealed record PeerMaster(string Url, string InstanceId, long Epoch);
+/// <summary>
+/// A master: another instance that answered <c>/v1/check-master</c> as master, or the one the database names
+/// (<paramref name="Url"/> null when it recorded none, so no heartbeat is sent to an empty address).
+/// </summary>
+public sealed record PeerMaster(string? Url, string InstanceId, long Epoch);
 
 /// <summary>
 /// The fence's outside view: asks other instances (<c>--peer-url</c>, and the master the database names) whether they

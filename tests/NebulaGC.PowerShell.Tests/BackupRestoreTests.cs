@@ -8,27 +8,15 @@ using Xunit.Abstractions;
 namespace NebulaGC.PowerShell.Tests;
 
 /// <summary>Backup and restore against a real server process writing to a real SQLite file.</summary>
-public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
+public sealed class BackupRestoreTests(ITestOutputHelper output) : ResourceOwningTest
 {
-    private readonly TempDirectory _dir = new();
-    private readonly List<IDisposable> _owned = [];
-
-    public void Dispose()
-    {
-        foreach (var d in Enumerable.Reverse(_owned))
-        {
-            d.Dispose();
-        }
-        _dir.Dispose();
-    }
-
     [Fact]
     public void Backup_during_a_load_of_50_writes_per_second_is_intact_and_holds_every_write_acknowledged_before_it_started()
     {
         // The server commits with synchronous=FULL: on this shared disk one fsync per commit caps the writer near 40/s.
         // The backup's consistency under >= 50 writes/s is what is tested, so the live database sits in memory-backed /dev/shm.
         var memory = Directory.CreateDirectory(Path.Combine("/dev/shm", "nebulagc-failover-" + Guid.NewGuid().ToString("N"))).FullName;
-        _owned.Add(new DeleteOnDispose(memory));
+        Own(new DeleteOnDispose(memory));
         var server = Own(new HaServer("cp-a", Path.Combine(memory, "a", "nebulagc.db"), "master", memory)).StartReady();
         var load = Own(new WriteLoad(() => [server.AdminSocket], writesPerSecond: 120, writers: 8));
         load.WaitFor(a => a.Count >= 100, TimeSpan.FromSeconds(60), "100 writes");
@@ -36,7 +24,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
         var before = load.Acks;
         var startedAt = Stopwatch.GetTimestamp();
         var reporter = new RecordingReporter();
-        var result = new DatabaseBackup(reporter, TimeProvider.System).Run(new BackupRequest(server.DatabasePath, _dir.Path))!;
+        var result = new DatabaseBackup(reporter, TimeProvider.System).Run(new BackupRequest(server.DatabasePath, Dir.Path))!;
         var finishedAt = Stopwatch.GetTimestamp();
         load.WaitFor(a => a.Count >= before.Count + 50, TimeSpan.FromSeconds(30), "50 more writes after the backup");
         load.Stop();
@@ -84,7 +72,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     public void Restore_refuses_a_corrupt_file_and_changes_nothing()
     {
         var (db, _, _) = ServerDatabaseWithBackup(tenantsBefore: 2, tenantsAfter: 1);
-        var corrupt = _dir.Combine("corrupt.db");
+        var corrupt = Dir.Combine("corrupt.db");
         File.WriteAllBytes(corrupt, [.. "SQLite format 3\0"u8, .. new byte[8192]]);
         AssertRefusedUnchanged(db, new RestoreRequest(db, new RestoreSource(corrupt, null)), ErrorIds.RestoreSourceCorrupt);
     }
@@ -104,7 +92,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     public void Restore_refuses_a_newer_schema_than_this_release_and_changes_nothing()
     {
         var (db, backup, _) = ServerDatabaseWithBackup(tenantsBefore: 2, tenantsAfter: 1);
-        var newer = _dir.Combine("newer.db");
+        var newer = Dir.Combine("newer.db");
         File.Copy(backup, newer);
         using (var c = Open(newer))
         {
@@ -117,7 +105,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     public void Restore_refuses_a_database_a_running_server_uses_unless_forced_and_changes_nothing()
     {
         var (db, backup, _) = ServerDatabaseWithBackup(tenantsBefore: 2, tenantsAfter: 1);
-        var server = Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady();
+        var server = Own(new HaServer("cp-a", db, "master", Dir.Path)).StartReady();
         AssertRefusedUnchanged(db, new RestoreRequest(db, new RestoreSource(backup, null)), ErrorIds.RestoreDatabaseInUse);
         Assert.True(server.Running);
     }
@@ -126,7 +114,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     public void Restore_with_force_stops_the_server_restores_starts_it_and_waits_until_ready()
     {
         var (db, backup, expected) = ServerDatabaseWithBackup(tenantsBefore: 4, tenantsAfter: 6);
-        var server = Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady();
+        var server = Own(new HaServer("cp-a", db, "master", Dir.Path)).StartReady();
         var services = new ServerProcessServices { ["nebulagc-server.service"] = server };
 
         var result = Restore(services).Run(new RestoreRequest(db, new RestoreSource(backup, null), Force: true, Service: "nebulagc-server.service", ReadyUrl: server.Url), CancellationToken.None)!;
@@ -157,8 +145,8 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     /// <summary>A server-made database: <paramref name="tenantsBefore"/> tenants, a backup, then more tenants; the server stopped.</summary>
     private (string Db, string Backup, List<string> ExpectedInBackup) ServerDatabaseWithBackup(int tenantsBefore, int tenantsAfter)
     {
-        var db = _dir.Combine("data", "nebulagc.db");
-        using (var server = new HaServer("cp-a", db, "master", _dir.Path).StartReady())
+        var db = Dir.Combine("data", "nebulagc.db");
+        using (var server = new HaServer("cp-a", db, "master", Dir.Path).StartReady())
         {
             using var admin = HaServer.AdminClient(server.AdminSocket, TimeSpan.FromSeconds(10));
             var expected = Enumerable.Range(0, tenantsBefore).Select(i => $"t-before-{i}").ToList();
@@ -166,7 +154,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
             {
                 CreateTenant(admin, name);
             }
-            var backup = new DatabaseBackup(new RecordingReporter(), TimeProvider.System).Run(new BackupRequest(db, _dir.Combine("backup.db")))!;
+            var backup = new DatabaseBackup(new RecordingReporter(), TimeProvider.System).Run(new BackupRequest(db, Dir.Combine("backup.db")))!;
             for (var i = 0; i < tenantsAfter; i++)
             {
                 CreateTenant(admin, $"t-after-{i}");
@@ -184,12 +172,6 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
 
     private DatabaseRestore Restore(IServiceControl? services = null) =>
         new(new RecordingReporter(), TimeProvider.System, services ?? new ServerProcessServices(), new LitestreamCli(Toolkit.LitestreamBinary));
-
-    private T Own<T>(T disposable) where T : IDisposable
-    {
-        _owned.Add(disposable);
-        return disposable;
-    }
 
     internal static SqliteConnection Open(string path)
     {

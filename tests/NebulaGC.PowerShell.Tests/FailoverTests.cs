@@ -12,28 +12,16 @@ namespace NebulaGC.PowerShell.Tests;
 /// Failover with real servers under a real write load: Litestream disaster recovery after kill -9 of the master (RTO and
 /// RPO reported from the load generator's own log), and a shared database with three instances sampled for two masters.
 /// </summary>
-public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
+public sealed class FailoverTests(ITestOutputHelper output) : ResourceOwningTest
 {
-    private readonly TempDirectory _dir = new();
-    private readonly List<IDisposable> _owned = [];
-
-    public void Dispose()
-    {
-        foreach (var d in Enumerable.Reverse(_owned))
-        {
-            d.Dispose();
-        }
-        _dir.Dispose();
-    }
-
     [Theory]
     [InlineData("s3")]
     [InlineData("file")]
     public async Task Litestream_failover_after_kill_9_of_the_master_restores_and_promotes_the_standby_and_the_returning_old_master_stays_read_only(string replicaKind)
     {
-        var litestream = Own(new LitestreamFixture(_dir, replicaKind)).StartStorage();
-        var a = Own(new HaServer("cp-a", _dir.Combine("a", "nebulagc.db"), "master", _dir.Path));
-        var b = Own(new HaServer("cp-b", _dir.Combine("b", "nebulagc.db"), "master", _dir.Path, "--peer-url", a.Url.ToString()));
+        var litestream = Own(new LitestreamFixture(Dir, replicaKind)).StartStorage();
+        var a = Own(new HaServer("cp-a", Dir.Combine("a", "nebulagc.db"), "master", Dir.Path));
+        var b = Own(new HaServer("cp-b", Dir.Combine("b", "nebulagc.db"), "master", Dir.Path, "--peer-url", a.Url.ToString()));
         a.StartReady();
         var replicateA = litestream.Replicate(litestream.Config(a.DatabasePath, "a"));
         var configB = litestream.Config(b.DatabasePath, "b");
@@ -97,7 +85,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"generations in the replica: {generations}");
 
         // The old master comes back with its stale database and asks its peer: it must stay read-only.
-        var returning = Own(new HaServer("cp-a", a.DatabasePath, "master", _dir.Combine("a"), "--peer-url", b.Url.ToString()));
+        var returning = Own(new HaServer("cp-a", a.DatabasePath, "master", Dir.Combine("a"), "--peer-url", b.Url.ToString()));
         returning.StartReady();
         var check = returning.CheckMaster();
         Assert.False(check.Master, "the returning old master must not serve as master");
@@ -110,10 +98,10 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Shared_database_failover_with_three_instances_under_load_never_shows_two_masters_and_the_restarted_old_master_stays_read_only()
     {
-        var db = _dir.Combine("shared", "nebulagc.db");
-        var a = Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady();
-        var b = Own(new HaServer("cp-b", db, "replica", _dir.Path)).StartReady();
-        var c = Own(new HaServer("cp-c", db, "replica", _dir.Path)).StartReady();
+        var db = Dir.Combine("shared", "nebulagc.db");
+        var a = Own(new HaServer("cp-a", db, "master", Dir.Path)).StartReady();
+        var b = Own(new HaServer("cp-b", db, "replica", Dir.Path)).StartReady();
+        var c = Own(new HaServer("cp-c", db, "replica", Dir.Path)).StartReady();
         var sampler = Own(new MasterSampler([a.Url, b.Url, c.Url]));
         var load = Own(new WriteLoad(() => [a.AdminSocket, b.AdminSocket, c.AdminSocket], writesPerSecond: 50));
         load.WaitFor(acks => acks.Count >= 100, TimeSpan.FromSeconds(60), "100 writes on the master");
@@ -158,9 +146,9 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Failover_with_WhatIf_lists_every_step_and_changes_nothing()
     {
-        var db = _dir.Combine("shared", "nebulagc.db");
-        var a = Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady();
-        var b = Own(new HaServer("cp-b", db, "replica", _dir.Path)).StartReady();
+        var db = Dir.Combine("shared", "nebulagc.db");
+        var a = Own(new HaServer("cp-a", db, "master", Dir.Path)).StartReady();
+        var b = Own(new HaServer("cp-b", db, "replica", Dir.Path)).StartReady();
         var reporter = new RecordingReporter { Approve = false };
         var services = new ServerProcessServices();
         var engine = new FailoverEngine(reporter, TimeProvider.System, services, new DatabaseRestore(reporter, TimeProvider.System, services, new LitestreamCli(Toolkit.LitestreamBinary)));
@@ -180,9 +168,9 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Instances_are_listed_with_role_epoch_version_and_data_position_and_an_unreachable_one_is_a_row_with_its_error()
     {
-        var db = _dir.Combine("shared", "nebulagc.db");
-        var a = Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady();
-        var b = Own(new HaServer("cp-b", db, "replica", _dir.Path)).StartReady();
+        var db = Dir.Combine("shared", "nebulagc.db");
+        var a = Own(new HaServer("cp-a", db, "master", Dir.Path)).StartReady();
+        var b = Own(new HaServer("cp-b", db, "replica", Dir.Path)).StartReady();
         var dead = new Uri($"http://127.0.0.1:{FreePort.Tcp()}/");
 
         var rows = await new InstanceInspector(TimeSpan.FromSeconds(2), TimeProvider.System).InspectAsync(
@@ -216,12 +204,6 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
             Thread.Sleep(200);
         }
         throw new TimeoutException($"the replica did not list {count} generations within 30 s:\n{listing}");
-    }
-
-    private T Own<T>(T disposable) where T : IDisposable
-    {
-        _owned.Add(disposable);
-        return disposable;
     }
 }
 

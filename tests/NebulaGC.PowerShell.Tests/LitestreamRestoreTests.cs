@@ -4,26 +4,14 @@ using Xunit.Abstractions;
 namespace NebulaGC.PowerShell.Tests;
 
 /// <summary><c>Restore-NebulaGCDatabase -LitestreamConfig</c> with the real litestream 0.3.13 and a real server's database.</summary>
-public sealed class LitestreamRestoreTests(ITestOutputHelper output) : IDisposable
+public sealed class LitestreamRestoreTests(ITestOutputHelper output) : ResourceOwningTest
 {
-    private readonly TempDirectory _dir = new();
-    private readonly List<IDisposable> _owned = [];
-
-    public void Dispose()
-    {
-        foreach (var d in Enumerable.Reverse(_owned))
-        {
-            d.Dispose();
-        }
-        _dir.Dispose();
-    }
-
     [Fact]
     public void An_empty_replica_is_refused_without_change_or_with_AllowEmptyReplica_restores_nothing_and_changes_nothing()
     {
-        var litestream = Own(new LitestreamFixture(_dir, "file")).StartStorage();
-        var db = _dir.Combine("data", "nebulagc.db");
-        Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady().Kill();
+        var litestream = Own(new LitestreamFixture(Dir, "file")).StartStorage();
+        var db = Dir.Combine("data", "nebulagc.db");
+        Own(new HaServer("cp-a", db, "master", Dir.Path)).StartReady().Kill();
         var config = litestream.Config(db, "a");
         var before = File.ReadAllBytes(db);
         var restore = new DatabaseRestore(new RecordingReporter(), TimeProvider.System, new ServerProcessServices(), litestream.Cli);
@@ -40,9 +28,9 @@ public sealed class LitestreamRestoreTests(ITestOutputHelper output) : IDisposab
     [Fact]
     public void Point_in_time_restore_returns_exactly_the_rows_committed_before_the_timestamp()
     {
-        var litestream = Own(new LitestreamFixture(_dir, "file")).StartStorage();
-        var db = _dir.Combine("data", "nebulagc.db");
-        var server = Own(new HaServer("cp-a", db, "master", _dir.Path)).StartReady();
+        var litestream = Own(new LitestreamFixture(Dir, "file")).StartStorage();
+        var db = Dir.Combine("data", "nebulagc.db");
+        var server = Own(new HaServer("cp-a", db, "master", Dir.Path)).StartReady();
         var config = litestream.Config(db, "a");
         var replicate = litestream.Replicate(config);
         using var admin = HaServer.AdminClient(server.AdminSocket, TimeSpan.FromSeconds(10));
@@ -76,11 +64,11 @@ public sealed class LitestreamRestoreTests(ITestOutputHelper output) : IDisposab
     /// <summary>Replication is asynchronous (sync-interval 1 s): restore the newest state until it holds <paramref name="name"/>.</summary>
     private void WaitUntilReplicaHolds(LitestreamFixture litestream, string config, string db, string name)
     {
-        var probe = _dir.Combine("probe.db");
+        var probe = Dir.Combine("probe.db");
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            foreach (var f in Directory.GetFiles(_dir.Path, "probe.db*"))
+            foreach (var f in Directory.GetFiles(Dir.Path, "probe.db*"))
             {
                 File.Delete(f);
             }
@@ -98,11 +86,5 @@ public sealed class LitestreamRestoreTests(ITestOutputHelper output) : IDisposab
             }
             Thread.Sleep(200);
         }
-    }
-
-    private T Own<T>(T disposable) where T : IDisposable
-    {
-        _owned.Add(disposable);
-        return disposable;
     }
 }

@@ -110,6 +110,21 @@ public sealed class HaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_master_fenced_at_start_up_by_a_master_that_recorded_no_url_sends_no_heartbeat_to_an_empty_address()
+    {
+        using var dir = new TempDirectory();
+        var db = dir.Combine("nebulagc.db");
+        await using var first = await TestServer.StartAsync(db, instanceId: "cp-x", adminSocket: dir.Combine("x.sock"));
+        await using var second = await TestServer.StartAsync(db, instanceId: "cp-y", adminSocket: dir.Combine("y.sock"));
+        Assert.False(await IsMasterAsync(second));
+        Assert.Contains("\"Reason\":\"start-up\"", second.Logs);
+
+        await second.Service<HeartbeatService>().BeatAsync(CancellationToken.None);
+
+        Assert.DoesNotContain("Heartbeat to master", second.Logs);
+    }
+
+    [Fact]
     public async Task A_master_that_was_demoted_and_not_fenced_can_be_promoted_back_with_a_new_epoch()
     {
         var ha = _master.Service<HaCoordinator>();
