@@ -9,8 +9,8 @@ namespace NebulaGC.Server.Security;
 /// </summary>
 public sealed class KeyedRateLimiter(int permits, TimeSpan window, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
-    private DateTimeOffset _lastSweep = time.GetUtcNow();
+    private readonly ConcurrentDictionary<Guid, Bucket> _buckets = new();
+    private long _lastSweepTicks = time.GetUtcNow().UtcTicks;
 
     public int Permits => permits;
 
@@ -18,12 +18,12 @@ public sealed class KeyedRateLimiter(int permits, TimeSpan window, TimeProvider 
     public int TrackedKeys => _buckets.Count;
 
     /// <summary>Takes one permit: null when granted, else how long until one is available.</summary>
-    public TimeSpan? TryAcquire(string key)
+    public TimeSpan? TryAcquire(Guid key)
     {
         var now = time.GetUtcNow();
-        if (now - _lastSweep >= window)
+        var lastSweep = Volatile.Read(ref _lastSweepTicks);
+        if (now.UtcTicks - lastSweep >= window.Ticks && Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, lastSweep) == lastSweep)
         {
-            _lastSweep = now;
             ForgetFull(now);
         }
         var bucket = _buckets.GetOrAdd(key, _ => new Bucket(permits, now));

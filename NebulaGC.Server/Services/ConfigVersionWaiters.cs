@@ -27,7 +27,7 @@ public sealed class ConfigVersionWaiters
     {
         var signal = _signals.GetOrAdd(clusterId, _ => new Signal());
         Interlocked.Increment(ref signal.Waiters);
-        return new Subscription(Volatile.Read(ref signal.Current).Task, () => Interlocked.Decrement(ref signal.Waiters));
+        return new Subscription(signal);
     }
 
     /// <summary>Wakes the cluster's waiters with the version it moved to, so a thousand of them need no database read.</summary>
@@ -42,34 +42,27 @@ public sealed class ConfigVersionWaiters
 
     private static TaskCompletionSource<long> NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>One listener: completes on the next wake-up; disposing it stops counting it as a waiter.</summary>
-    public sealed class Subscription(Task<long> woken, Action release) : IDisposable
+    /// <summary>
+    /// One listener: <see cref="Woken"/> completes with the version of the next wake-up; disposing it stops counting it as a
+    /// waiter. A struct holding only the signal: ten thousand parked long-polls each hold one, so it costs no allocation.
+    /// </summary>
+    public readonly struct Subscription : IDisposable
     {
-        private int _released;
+        private readonly Signal _signal;
 
-        /// <summary>The version the cluster moved to when woken; null when <paramref name="timeout"/> passed first.</summary>
-        public async Task<long?> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellation)
+        internal Subscription(Signal signal)
         {
-            try
-            {
-                return await woken.WaitAsync(timeout, time, cancellation);
-            }
-            catch (TimeoutException)
-            {
-                return null;
-            }
+            _signal = signal;
+            Woken = Volatile.Read(ref signal.Current).Task;
         }
 
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                release();
-            }
-        }
+        /// <summary>Completes with the version the cluster moved to at its next wake-up.</summary>
+        public Task<long> Woken { get; }
+
+        public void Dispose() => Interlocked.Decrement(ref _signal.Waiters);
     }
 
-    private sealed class Signal
+    internal sealed class Signal
     {
         public TaskCompletionSource<long> Current = NewSource();
         public int Waiters;

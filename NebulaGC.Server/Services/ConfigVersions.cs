@@ -31,7 +31,16 @@ public sealed class ConfigVersions(ReadModel model, ConfigVersionWaiters waiters
             {
                 return version;
             }
-            if (await subscription.WaitAsync(remaining, time, cancellation) is { } moved && moved != knownVersion)
+            long moved;
+            try
+            {
+                moved = await subscription.Woken.WaitAsync(remaining, time, cancellation);
+            }
+            catch (TimeoutException)
+            {
+                return Current(clusterId);
+            }
+            if (moved != knownVersion)
             {
                 return moved;
             }

@@ -31,9 +31,8 @@ public sealed class NodeAuthenticationFilter(
     ServerMetrics metrics,
     ILogger<NodeAuthenticationFilter> logger) : IEndpointFilter
 {
-    private const string NodeItem = "nebulagc.node";
-
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    // Not async: a parked long-poll then holds no state machine of this filter, and failures throw to the caller as before.
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var http = invocation.HttpContext;
         var endpoint = http.GetEndpoint();
@@ -70,18 +69,19 @@ public sealed class NodeAuthenticationFilter(
         {
             throw new AdminNodeRequired();
         }
-        if (limits.PerNode.TryAcquire(node.NodeId.ToString()) is { } nodeWait)
+        if (limits.PerNode.TryAcquire(node.NodeId) is { } nodeWait)
         {
             metrics.RateLimited.WithLabels("node").Inc();
             throw new RateLimited($"node request limit of {limits.PerNode.Permits} per minute exceeded", nodeWait);
         }
-        http.Items[NodeItem] = node;
-        return await next(invocation);
+        // A request feature rather than an Items entry: no dictionary per request.
+        http.Features.Set(node);
+        return next(invocation);
     }
 
     /// <summary>The authenticated caller of the current request (set by this filter).</summary>
     public static AuthenticatedNode Caller(HttpContext http) =>
-        http.Items[NodeItem] as AuthenticatedNode ?? throw new InvalidOperationException("endpoint is missing the node authentication filter");
+        http.Features.Get<AuthenticatedNode>() ?? throw new InvalidOperationException("endpoint is missing the node authentication filter");
 
     private static Guid? ClaimedId(string? header) => Guid.TryParse(header, out var id) ? id : null;
 

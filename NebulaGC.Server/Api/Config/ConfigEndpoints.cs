@@ -48,7 +48,7 @@ public static class ConfigEndpoints
         group.MapPost("/bundle", async (HttpContext http, BundleService bundles, RateLimits limits, ServerMetrics metrics) =>
                 {
                     var caller = NodeAuthenticationFilter.Caller(http);
-                    if (limits.UploadsPerCluster.TryAcquire(caller.ClusterId.ToString()) is { } wait)
+                    if (limits.UploadsPerCluster.TryAcquire(caller.ClusterId) is { } wait)
                     {
                         metrics.RateLimited.WithLabels("upload").Inc();
                         throw new RateLimited($"bundle upload limit of {limits.UploadsPerCluster.Permits} per minute per cluster exceeded", wait);

@@ -158,11 +158,11 @@ public sealed class FailedAuthLimitTests : IDisposable
         var limiter = new KeyedRateLimiter(100, TimeSpan.FromMinutes(1), time);
         for (var i = 0; i < 1000; i++)
         {
-            limiter.TryAcquire($"node-{i}");
+            limiter.TryAcquire(Guid.NewGuid());
         }
         Assert.Equal(1000, limiter.TrackedKeys);
         time.Advance(TimeSpan.FromMinutes(1));
-        limiter.TryAcquire("node-new");
+        limiter.TryAcquire(Guid.NewGuid());
         Assert.Equal(1, limiter.TrackedKeys);
     }
 }
