@@ -8,7 +8,7 @@ namespace NebulaGC.Server.Tests.Api;
 public sealed class ErrorMapperTests
 {
     /// <summary>The failures that are the server's fault and answer 500; every other domain error must have a deliberate status.</summary>
-    private static readonly string[] Internal = [nameof(DatabaseUnavailable), nameof(SchemaMismatch), nameof(CaKeyUnavailable), "InternalError"];
+    private static readonly string[] Internal = [nameof(DatabaseUnavailable), nameof(SchemaMismatch), nameof(CaKeyUnavailable), nameof(StoredSecretUnavailable), "InternalError"];
 
     public static TheoryData<string> DomainErrorTypes()
     {
