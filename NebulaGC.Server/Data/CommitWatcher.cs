@@ -26,6 +26,8 @@ internal sealed class CommitWatcher : IDisposable
     // The header's first copy: a writer updates it last (after the second copy and a memory barrier).
     private const int HeaderBytes = 48;
 
+    private static readonly System.Collections.Concurrent.ConcurrentBag<IDisposable> OpenedForLife = [];
+
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _dataVersion;
     private readonly MemoryMappedViewAccessor? _view;
@@ -60,8 +62,14 @@ internal sealed class CommitWatcher : IDisposable
             }
             try
             {
-                // The mapping outlives the file handle, which closes at once.
-                using var map = MemoryMappedFile.CreateFromFile(database.Path + "-shm", FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+                // Shared for writing and deletion: SQLite's connections write this file and the last one to close removes it.
+                var shm = new FileStream(database.Path + "-shm", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                // Never closed, not even by a finalizer: closing any descriptor of a file drops every POSIX lock this process
+                // holds on it, and SQLite's connections in this process hold theirs on the -shm file (the lock that tells
+                // other processes they are not alone, the read marks). One descriptor per watcher opened, for the process.
+                OpenedForLife.Add(shm);
+                var map = MemoryMappedFile.CreateFromFile(shm, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+                OpenedForLife.Add(map);
                 return new CommitWatcher(connection, dataVersion, map.CreateViewAccessor(0, HeaderBytes, MemoryMappedFileAccess.Read));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
@@ -93,8 +101,8 @@ internal sealed class CommitWatcher : IDisposable
     }
 
     /// <summary>
-    /// Closes the connection. The mapping is left to the finalizer: a request may still be reading through this watcher,
-    /// and unmapping under it would crash the process.
+    /// Closes the connection. The mapping stays (see <see cref="OpenedForLife"/>): a request may still be reading through
+    /// this watcher, and unmapping under it would crash the process.
     /// </summary>
     public void Dispose()
     {

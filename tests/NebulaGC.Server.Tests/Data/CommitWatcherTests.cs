@@ -56,4 +56,36 @@ public sealed class CommitWatcherTests : IDisposable
         Assert.NotEqual(beforeCheckpoint, db.CurrentCommit());
         db.ReleaseConnections();
     }
+
+    [Fact]
+    public void Watching_for_commits_leaves_sqlites_lock_on_the_shared_memory_file_in_place()
+    {
+        var db = new Database(_dir.Combine("nebulagc.db"), readOnly: false);
+        Migrator.Apply(db, new FakeTimeProvider());
+        using var connection = db.Open();
+        using (var read = connection.CreateCommand())
+        {
+            read.CommandText = "SELECT COUNT(*) FROM schema_migrations;";
+            read.ExecuteScalar();
+        }
+        Assert.True(HoldsSharedMemoryLock(db), "an open connection holds SQLite's lock on the -shm file");
+
+        // Opening and closing another descriptor of the file would drop every POSIX lock this process holds on it, and
+        // other processes would then believe no one else has the database open.
+        db.CurrentCommit();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.True(HoldsSharedMemoryLock(db), "SQLite's lock on the -shm file survives the commit watcher");
+        db.ReleaseConnections();
+    }
+
+    /// <summary>Whether this process holds a POSIX lock on the database's -shm file (/proc/locks, Linux).</summary>
+    private static bool HoldsSharedMemoryLock(Database db)
+    {
+        var stat = ProcessRunner.Run("stat", ["-c", "%i", db.Path + "-shm"]);
+        Assert.True(stat.ExitCode == 0, stat.Describe());
+        var inode = ":" + stat.Stdout.Trim() + " ";
+        var pid = " " + Environment.ProcessId + " ";
+        return File.ReadLines("/proc/locks").Any(line => line.Contains("POSIX", StringComparison.Ordinal) && line.Contains(pid, StringComparison.Ordinal) && line.Contains(inode, StringComparison.Ordinal));
+    }
 }
