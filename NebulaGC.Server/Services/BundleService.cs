@@ -40,6 +40,11 @@ public sealed class BundleService(ServiceContext context, ManagedBundleService m
     /// </summary>
     public int EncryptStoredBundles()
     {
+        // Read first: a start-up with nothing to convert must not write (a write moves the data position replicas compare).
+        if (context.Database.Read(BundleStore.CountPlaintext) == 0)
+        {
+            return 0;
+        }
         var encrypted = context.Database.Write((c, tx) => BundleStore.EncryptPlaintext(c, tx, context.Bundles));
         if (encrypted > 0)
         {

@@ -34,6 +34,9 @@ public static class BundleStore
     public static int Count(SqliteConnection c, Guid clusterId) =>
         Convert.ToInt32(c.Scalar("SELECT COUNT(*) FROM config_bundles WHERE cluster_id = $cluster;", null, ("$cluster", clusterId.ToDbId())));
 
+    public static int CountPlaintext(SqliteConnection c) =>
+        Convert.ToInt32(c.Scalar("SELECT COUNT(*) FROM config_bundles WHERE encrypted = 0;", null));
+
     /// <summary>
     /// Encrypts every row stored in plaintext, inside the caller's transaction; returns how many. With
     /// <c>secure_delete</c> SQLite zeroes the pages the plaintext leaves, so it does not linger in the file.
