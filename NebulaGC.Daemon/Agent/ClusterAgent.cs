@@ -233,6 +233,12 @@ public sealed class ClusterAgent
         try
         {
             outcome = await Supervisor.RestartAsync(cancellationToken);
+            if (outcome is RestartOutcome.ExitedEarly first)
+            {
+                log.Warning(component, $"{EarlyExit(first, staged.Version)}; starting it once more in {supervision.EarlyExitRetryDelay.TotalSeconds:0.#} s before rolling back");
+                await Task.Delay(supervision.EarlyExitRetryDelay, time, cancellationToken);
+                outcome = await Supervisor.RestartAsync(cancellationToken);
+            }
         }
         finally
         {
@@ -240,7 +246,7 @@ public sealed class ClusterAgent
         }
         if (outcome is RestartOutcome.ExitedEarly crash)
         {
-            string reason = $"nebula exited{(crash.ExitCode is { } c ? $" with code {c}" : "")} within {supervision.Probation.TotalSeconds:0.#} s on version {staged.Version}: {LastLines(crash.Output)}";
+            string reason = EarlyExit(crash, staged.Version);
             if (previousDir is not null)
             {
                 applier.Activate(previousDir);
@@ -302,6 +308,9 @@ public sealed class ClusterAgent
         lastError = error;
         StatusChanged?.Invoke();
     }
+
+    private string EarlyExit(RestartOutcome.ExitedEarly exit, long version) =>
+        $"nebula exited{(exit.ExitCode is { } c ? $" with code {c}" : "")} within {supervision.Probation.TotalSeconds:0.#} s on version {version}: {LastLines(exit.Output)}";
 
     private static string LastLines(string output)
     {

@@ -15,6 +15,12 @@ public sealed record SupervisorOptions
     /// <summary>A nebula that exits this soon after starting on a new config rejects that config (default 5 s).</summary>
     public TimeSpan Probation { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Pause before a second start on a new config that nebula exited on within <see cref="Probation"/> (default 2 s):
+    /// a transient failure (an address not yet free) must not roll back a good config; a second early exit does.
+    /// </summary>
+    public TimeSpan EarlyExitRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long nebula gets to exit after SIGTERM before SIGKILL (default 10 s).</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -122,6 +122,25 @@ public sealed class DaemonAgentTests : IAsyncLifetime
         Assert.Contains("rolled back to version 1", daemon.Log);
     }
 
+    [Fact]
+    public async Task A_nebula_that_exits_once_on_the_new_config_for_a_passing_reason_is_started_again_and_the_config_kept()
+    {
+        var (oldPid, oldDir) = await StartWithVersion1Async();
+        var squatter = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        server.Publish(2, nebula.Bundle(((IPEndPoint)squatter.Client.LocalEndPoint!).Port));
+
+        await Wait.UntilAsync(() => daemon.Log.Contains("starting it once more", StringComparison.Ordinal), Patience, () => daemon.Log);
+        squatter.Dispose();
+
+        await daemon.WaitForAsync(s => s.AppliedVersion == 2 && s.Nebula.State == "running");
+        var status = daemon.Status()!;
+        Assert.Null(status.LastRejection);
+        var now = daemon.Nebula()!.Value;
+        Assert.NotEqual(oldPid, now.Pid);
+        Assert.NotEqual(oldDir, now.ConfigDir);
+        Assert.DoesNotContain("rolled back", daemon.Log);
+    }
+
     public static TheoryData<string> BadDownloads => new() { "wrong-sha256", "truncated", "dot-dot", "symlink" };
 
     [Theory]
