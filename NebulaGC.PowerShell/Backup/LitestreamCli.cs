@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using NebulaGC.PowerShell.Install;
 
 namespace NebulaGC.PowerShell.Backup;
 
@@ -39,30 +39,15 @@ public sealed class LitestreamCli(string binary, IReadOnlyDictionary<string, str
 
     private (int Exit, string Stdout, string Stderr) Run(IEnumerable<string> args)
     {
-        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        foreach (var (k, v) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[k] = v;
-        }
-        Process process;
         try
         {
-            process = Process.Start(info)!;
+            // No deadline: a restore takes as long as the replica is large.
+            var output = CommandRunner.Run(binary, args, Timeout.InfiniteTimeSpan, environment);
+            return (output.ExitCode, output.StdOut, output.StdErr);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new NebulaGCException(ErrorIds.LitestreamNotFound, $"litestream binary '{binary}' cannot be run ({e.Message}): install Litestream 0.3 or pass -LitestreamPath", binary, e);
-        }
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, stdout, stderr.Result);
         }
     }
 }

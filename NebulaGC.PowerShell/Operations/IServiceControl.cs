@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using NebulaGC.PowerShell.Install;
 
 namespace NebulaGC.PowerShell.Operations;
 
@@ -26,29 +26,19 @@ public sealed class SystemdServiceControl(string systemctl = "systemctl") : ISer
 
     private int Run(string verb, string service, bool check)
     {
-        var info = new ProcessStartInfo(systemctl) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(verb);
-        info.ArgumentList.Add("--quiet");
-        info.ArgumentList.Add(service);
-        Process process;
+        CommandOutput output;
         try
         {
-            process = Process.Start(info)!;
+            output = CommandRunner.Run(systemctl, [verb, "--quiet", service], Timeout.InfiniteTimeSpan);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new NebulaGCException(ErrorIds.ServiceControlFailed, $"running '{systemctl} {verb} {service}' failed: {e.Message}", service, e);
         }
-        using (process)
+        if (check && output.ExitCode != 0)
         {
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (check && process.ExitCode != 0)
-            {
-                throw new NebulaGCException(ErrorIds.ServiceControlFailed, $"'{systemctl} {verb} {service}' exited with {process.ExitCode}: {stderr.Result.Trim()}", service);
-            }
-            return process.ExitCode;
+            throw new NebulaGCException(ErrorIds.ServiceControlFailed, $"'{systemctl} {verb} {service}' exited with {output.ExitCode}: {output.StdErr.Trim()}", service);
         }
+        return output.ExitCode;
     }
 }

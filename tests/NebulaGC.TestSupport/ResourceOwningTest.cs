@@ -8,14 +8,17 @@ public abstract class ResourceOwningTest : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
 
+    /// <summary>The test's temporary directory, deleted after everything it owns is disposed.</summary>
     protected TempDirectory Dir { get; } = new();
 
+    /// <summary>Disposes <paramref name="disposable"/> with the test, before anything started earlier.</summary>
     protected T Own<T>(T disposable) where T : IDisposable
     {
         _owned.Add(disposable);
         return disposable;
     }
 
+    /// <summary>Disposes what the test owns, newest first, then deletes <see cref="Dir"/>.</summary>
     public void Dispose()
     {
         foreach (var owned in Enumerable.Reverse(_owned))
